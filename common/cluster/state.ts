@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+/**
+ * Runtime state beside the plan (`<name>.state.json`): what happened to each node's card. Written
+ * by the unprivileged app, never by the elevated writer; not meant for version control.
+ */
+export const clusterStateApiVersion = 'kubeflash.io/v1alpha1';
+
+export const nodeStatuses = ['planned', 'flashed', 'flash-failed', 'rebuild-pending'] as const;
+export type NodeStatus = (typeof nodeStatuses)[number];
+
+export const CardIdentity = z
+  .object({
+    device: z.string(),
+    size: z.number().int().nonnegative(),
+    serial: z.string().nullable(),
+    /** sha256 of the card's first MiB when it was selected. */
+    firstMiBSha256: z.string().optional(),
+  })
+  .strict();
+
+export const NodeState = z
+  .object({
+    status: z.enum(nodeStatuses),
+    updatedAt: z.string(),
+    flashedAt: z.string().optional(),
+    card: CardIdentity.optional(),
+    /** Why the last flash failed. */
+    reason: z.string().optional(),
+  })
+  .strict();
+export type NodeState = z.infer<typeof NodeState>;
+
+export const ClusterState = z
+  .object({
+    apiVersion: z.literal(clusterStateApiVersion),
+    kind: z.literal('ClusterState'),
+    nodes: z.record(z.string(), NodeState).default({}),
+  })
+  .strict();
+export type ClusterState = z.infer<typeof ClusterState>;
+
+export function emptyState(): ClusterState {
+  return { apiVersion: clusterStateApiVersion, kind: 'ClusterState', nodes: {} };
+}
+
+export function nodeStatus(state: ClusterState, hostname: string): NodeStatus {
+  return state.nodes[hostname]?.status ?? 'planned';
+}
+
+/** Mark a node for rebuild: its card is to be written again (flow 6 → flow 3). */
+export function markForRebuild(state: ClusterState, hostname: string, now: Date): ClusterState {
+  const previous = state.nodes[hostname];
+  return {
+    ...state,
+    nodes: {
+      ...state.nodes,
+      [hostname]: { ...previous, status: 'rebuild-pending', updatedAt: now.toISOString() },
+    },
+  };
+}
+
+/** Keep state entries in step with the plan after a rename or removal. */
+export function renameNodeState(state: ClusterState, from: string, to: string): ClusterState {
+  const { [from]: entry, ...rest } = state.nodes;
+  return { ...state, nodes: entry ? { ...rest, [to]: entry } : rest };
+}
+
+export function removeNodeState(state: ClusterState, hostname: string): ClusterState {
+  const { [hostname]: _removed, ...rest } = state.nodes;
+  return { ...state, nodes: rest };
+}

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+import { AppInfo } from './app-info';
+import { AbsolutePath, ClusterDocument, OpenedClusterFile, SavedClusterFile } from './cluster-file';
+import { Drive, DriveDetached } from './drives';
+import { Settings, SettingsPatch } from './settings';
+
+/**
+ * Every call and event between the UI and the Node side, declared once. Main, preload, the web
+ * server and the renderer all derive their types and their validation from this object.
+ */
+function call<P extends z.ZodType, R extends z.ZodType>(params: P, result: R) {
+  return { params, result };
+}
+
+const NoParams = z.object({}).strict();
+
+export const contract = {
+  calls: {
+    appInfo: call(NoParams, AppInfo),
+    listDrives: call(NoParams, z.array(Drive)),
+    getSettings: call(NoParams, Settings),
+    updateSettings: call(SettingsPatch, Settings),
+    openClusterFile: call(z.object({ path: AbsolutePath }).strict(), OpenedClusterFile),
+    saveClusterFile: call(
+      z.object({ path: AbsolutePath, document: ClusterDocument }).strict(),
+      SavedClusterFile,
+    ),
+    /** A native file dialog; only where AppInfo.fileDialogs is true. `null` when cancelled. */
+    pickClusterFile: call(
+      z.object({ purpose: z.enum(['open', 'save']) }).strict(),
+      z.object({ path: z.string().nullable() }),
+    ),
+  },
+  events: {
+    driveAttached: Drive,
+    driveDetached: DriveDetached,
+  },
+} as const;
+
+export type Calls = typeof contract.calls;
+export type CallName = keyof Calls;
+export type CallParams<N extends CallName> = z.input<Calls[N]['params']>;
+export type CallResult<N extends CallName> = z.infer<Calls[N]['result']>;
+
+export type Events = typeof contract.events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.infer<Events[E]>;
+
+export const callNames = Object.keys(contract.calls) as CallName[];
+export const eventNames = Object.keys(contract.events) as EventName[];
+
+export function isCallName(name: string): name is CallName {
+  return Object.prototype.hasOwnProperty.call(contract.calls, name);
+}
+export function isEventName(name: string): name is EventName {
+  return Object.prototype.hasOwnProperty.call(contract.events, name);
+}
+
+/** What the renderer holds: one async method per call, plus event subscription. */
+export type KubeflashApi = {
+  [N in CallName]: (params: CallParams<N>) => Promise<CallResult<N>>;
+} & {
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+};
+
+/** The Node side implements one handler per call; params arrive already validated. */
+export type Handlers = {
+  [N in CallName]: (params: z.infer<Calls[N]['params']>) => Promise<z.input<Calls[N]['result']>>;
+};
+
+/** Electron IPC channel names: the only place they are spelled. */
+export const ipcChannels = {
+  call: 'kubeflash:call',
+  event: 'kubeflash:event',
+} as const;
+
+/** The WebSocket path of the web server. */
+export const webSocketPath = '/api/ws';

@@ -1,0 +1,4 @@
+import { name, version } from '../package.json';
+
+export const appName = name;
+export const appVersion = version;

@@ -1,0 +1,36 @@
+import { Command, CommanderError } from 'commander';
+
+import { KubeflashError } from '../../common/errors';
+import { appVersion } from '../app-version';
+import { registerDrivesCommand } from './commands/drives';
+import { registerServeCommand } from './commands/serve';
+import { type CliIo, processIo } from './io';
+
+export function buildProgram(io: CliIo = processIo): Command {
+  const program = new Command('kubeflash')
+    .description('Flash Raspberry Pi SD cards that boot into a Kubernetes cluster')
+    .version(appVersion)
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.out(s.trimEnd()),
+      writeErr: (s) => io.err(s.trimEnd()),
+    });
+  registerServeCommand(program, io);
+  registerDrivesCommand(program, io);
+  return program;
+}
+
+/** Runs the CLI and returns the exit code. */
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  try {
+    await buildProgram(io).parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    io.err(
+      `kubeflash: ${error instanceof KubeflashError || error instanceof Error ? error.message : String(error)}`,
+    );
+    return 1;
+  }
+}

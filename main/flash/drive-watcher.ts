@@ -1,0 +1,69 @@
+import type { Drive } from '../../common/drives';
+
+export interface DriveChanges {
+  attached: Drive[];
+  detached: string[];
+}
+
+/**
+ * What changed between two listings. A drive whose size, mountpoints or flags changed counts as
+ * detached and attached again, so the UI never shows a stale description of a swapped card.
+ */
+export function diffDrives(previous: readonly Drive[], next: readonly Drive[]): DriveChanges {
+  const before = new Map(previous.map((d) => [d.device, d]));
+  const after = new Map(next.map((d) => [d.device, d]));
+  const changed = (d: Drive) => {
+    const old = before.get(d.device);
+    return old !== undefined && JSON.stringify(old) !== JSON.stringify(d);
+  };
+  return {
+    attached: next.filter((d) => !before.has(d.device) || changed(d)),
+    detached: [
+      ...previous.filter((d) => !after.has(d.device)).map((d) => d.device),
+      ...next.filter(changed).map((d) => d.device),
+    ],
+  };
+}
+
+export interface DriveWatcherOptions {
+  list: () => Promise<Drive[]>;
+  onChange: (changes: DriveChanges) => void;
+  onError?: (error: unknown) => void;
+  intervalMs?: number;
+}
+
+/** Polls the drive list (no OS offers one portable hot-plug event) and reports differences. */
+export class DriveWatcher {
+  #known: Drive[] = [];
+  #timer: NodeJS.Timeout | null = null;
+  #running = false;
+
+  constructor(private readonly options: DriveWatcherOptions) {}
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    void this.#tick();
+  }
+
+  stop(): void {
+    this.#running = false;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  async #tick(): Promise<void> {
+    try {
+      const next = await this.options.list();
+      const changes = diffDrives(this.#known, next);
+      this.#known = next;
+      if (changes.attached.length || changes.detached.length) this.options.onChange(changes);
+    } catch (error) {
+      this.options.onError?.(error);
+    }
+    if (this.#running) {
+      this.#timer = setTimeout(() => void this.#tick(), this.options.intervalMs ?? 1000);
+      this.#timer.unref();
+    }
+  }
+}

@@ -1,0 +1,3 @@
+export { diffDrives, type DriveChanges, DriveWatcher } from './drive-watcher';
+export { listDrives, type ListDrivesOptions } from './drives';
+export { listLoopDevices } from './loop-devices';

@@ -1,0 +1,58 @@
+import type { BrowserWindow } from 'electron';
+import { app, dialog, session } from 'electron';
+
+import { appName, appVersion } from '../app-version';
+import { type Backend, createBackend } from '../backend';
+import { registerIpc } from './ipc';
+import { appUrl, createMainWindow } from './main-window';
+import { installMenu } from './menu';
+
+/** The Electron shell: one instance, one window, the contract over IPC. */
+export function runDesktopApp(): void {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  let window: BrowserWindow | null = null;
+  let backend: Backend | null = null;
+
+  app.on('second-instance', () => {
+    if (!window) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+
+  app.on('window-all-closed', () => {
+    backend?.stop();
+    app.quit();
+  });
+
+  void app.whenReady().then(async () => {
+    // The app asks for no device or media permission; refuse every request.
+    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) =>
+      callback(false),
+    );
+    installMenu();
+    backend = await createBackend({
+      appInfo: {
+        name: appName,
+        version: appVersion,
+        mode: 'electron',
+        platform: process.platform,
+        fileDialogs: true,
+      },
+      configDir: app.getPath('userData'),
+      pickClusterFile: async (purpose) => {
+        const filters = [{ name: 'Cluster file', extensions: ['yaml', 'yml'] }];
+        if (purpose === 'open') {
+          const result = await dialog.showOpenDialog({ properties: ['openFile'], filters });
+          return result.canceled ? null : (result.filePaths[0] ?? null);
+        }
+        const result = await dialog.showSaveDialog({ filters, defaultPath: 'cluster.yaml' });
+        return result.canceled ? null : (result.filePath ?? null);
+      },
+    });
+    window = await createMainWindow(app.getPath('userData'));
+    registerIpc(backend, window, appUrl());
+  });
+}

@@ -1,0 +1,1 @@
+export { type AtomicWriteOptions, type AtomicWriteResult, writeFileAtomic } from './atomic-write';

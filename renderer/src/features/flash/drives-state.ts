@@ -1,0 +1,15 @@
+import type { Drive } from '../../../../common/drives';
+
+export type DriveEvent = { type: 'attached'; drive: Drive } | { type: 'detached'; device: string };
+
+/** Sorted by device, numerically (loop2 before loop10), so rows do not jump. */
+export function sortDrives(drives: readonly Drive[]): Drive[] {
+  return [...drives].sort((a, b) => a.device.localeCompare(b.device, 'en', { numeric: true }));
+}
+
+/** Apply one hot-plug event to the shown list. */
+export function applyDriveEvent(drives: readonly Drive[], event: DriveEvent): Drive[] {
+  const device = event.type === 'attached' ? event.drive.device : event.device;
+  const others = drives.filter((d) => d.device !== device);
+  return sortDrives(event.type === 'attached' ? [...others, event.drive] : others);
+}

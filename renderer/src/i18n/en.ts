@@ -1,0 +1,66 @@
+export const en = {
+  app: { title: 'Kubeflash', disconnected: 'Connection to Kubeflash lost — reconnecting…' },
+  nav: {
+    cluster: 'Cluster',
+    nodes: 'Nodes',
+    image: 'Image',
+    flash: 'Flash',
+    health: 'Health',
+    settings: 'Settings',
+  },
+  common: { loading: 'Loading…', retry: 'Try again', error: 'Something went wrong' },
+  cluster: {
+    heading: 'Cluster file',
+    pathLabel: 'Cluster file path',
+    pathPlaceholder: '/home/me/clusters/lab.yaml',
+    open: 'Open',
+    browse: 'Browse…',
+    saveAs: 'Save as…',
+    save: 'Save',
+    emptyTitle: 'No cluster open',
+    emptyBody:
+      'Open a cluster file (YAML) or create one from the command line with kubeflash init.',
+    opened: 'Opened {{path}}',
+    saved: 'Saved {{path}}',
+    savedWithBackup: 'Saved {{path}} (previous version kept as {{backup}})',
+    keys: 'Top-level fields',
+  },
+  nodes: {
+    emptyTitle: 'No nodes planned',
+    emptyBody: 'Open a cluster on the Cluster page; its nodes are listed here.',
+  },
+  image: {
+    emptyTitle: 'No image chosen',
+    emptyBody: 'Pick an operating system from the catalog or drop an image file here.',
+  },
+  flash: {
+    heading: 'Drives',
+    emptyTitle: 'No drives found',
+    emptyBody: 'Insert an SD card. It appears here as soon as the system sees it.',
+    loopHint: 'Loop devices are listed because they are enabled in Settings.',
+    device: 'Device',
+    size: 'Size',
+    description: 'Description',
+    flags: 'Flags',
+    system: 'system',
+    removable: 'removable',
+    readOnly: 'read-only',
+    loop: 'loop',
+    mounted: 'mounted at {{paths}}',
+  },
+  health: {
+    emptyTitle: 'Nothing to watch yet',
+    emptyBody: 'Nodes show up here once their cards are flashed and they power on.',
+  },
+  settings: {
+    language: 'Language',
+    theme: 'Theme',
+    themeSystem: 'Follow the system',
+    themeLight: 'Light',
+    themeDark: 'Dark',
+    includeLoop: 'Offer loop devices as drives (testing and image work)',
+    saved: 'Settings saved',
+  },
+};
+
+export type Messages = typeof en;
