@@ -2,8 +2,8 @@ import { checkAuthorizedKey } from './authorized-key';
 import {
   inRange,
   ipToNumber,
-  isIpv4,
   type Ipv4Range,
+  isIpv4,
   parseIpv4Cidr,
   parseIpv4Pool,
   rangesOverlap,
