@@ -60,13 +60,14 @@ export function markForRebuild(state: ClusterState, hostname: string, now: Date)
   };
 }
 
-/** Keep state entries in step with the plan after a rename or removal. */
-export function renameNodeState(state: ClusterState, from: string, to: string): ClusterState {
-  const { [from]: entry, ...rest } = state.nodes;
-  return { ...state, nodes: entry ? { ...rest, [to]: entry } : rest };
-}
-
-export function removeNodeState(state: ClusterState, hostname: string): ClusterState {
-  const { [hostname]: _removed, ...rest } = state.nodes;
-  return { ...state, nodes: rest };
+/**
+ * Keep only the nodes the plan still has. A renamed node is a new node: its card carries the
+ * old hostname, so it must be flashed again.
+ */
+export function pruneState(state: ClusterState, hostnames: readonly string[]): ClusterState {
+  const keep = new Set(hostnames);
+  return {
+    ...state,
+    nodes: Object.fromEntries(Object.entries(state.nodes).filter(([name]) => keep.has(name))),
+  };
 }
