@@ -8,5 +8,7 @@ export const AppInfo = z.object({
   platform: z.string(),
   /** Whether native file dialogs exist (Electron) or paths are typed in (web). */
   fileDialogs: z.boolean(),
+  /** Whether a secrets passphrase can be kept in the OS keychain (desktop app). */
+  passphraseKeychain: z.boolean(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;

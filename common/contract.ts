@@ -1,7 +1,15 @@
 import { z } from 'zod';
 
 import { AppInfo } from './app-info';
+import { Cluster } from './cluster';
 import { AbsolutePath, ClusterDocument, OpenedClusterFile, SavedClusterFile } from './cluster-file';
+import {
+  ClusterView,
+  CreateClusterRequest,
+  Passphrase,
+  WriteKubeconfigRequest,
+  WrittenKubeconfig,
+} from './cluster-view';
 import { Drive, DriveDetached } from './drives';
 import { Settings, SettingsPatch } from './settings';
 
@@ -25,6 +33,30 @@ export const contract = {
     saveClusterFile: call(
       z.object({ path: AbsolutePath, document: ClusterDocument }).strict(),
       SavedClusterFile,
+    ),
+    /** A new cluster: plan, encrypted secrets (CAs, tokens, keys) and state, side by side. */
+    createCluster: call(CreateClusterRequest, ClusterView),
+    openCluster: call(z.object({ path: AbsolutePath }).strict(), ClusterView),
+    saveCluster: call(z.object({ path: AbsolutePath, cluster: Cluster }).strict(), ClusterView),
+    /** Without a passphrase, the one the OS keychain remembers (desktop app) is used. */
+    unlockSecrets: call(
+      z
+        .object({
+          path: AbsolutePath,
+          passphrase: Passphrase.optional(),
+          remember: z.boolean().default(false),
+        })
+        .strict(),
+      ClusterView,
+    ),
+    lockSecrets: call(
+      z.object({ path: AbsolutePath, forget: z.boolean().default(false) }).strict(),
+      ClusterView,
+    ),
+    writeKubeconfig: call(WriteKubeconfigRequest, WrittenKubeconfig),
+    markForRebuild: call(
+      z.object({ path: AbsolutePath, hostname: z.string().min(1).max(63) }).strict(),
+      ClusterView,
     ),
     /** A native file dialog; only where AppInfo.fileDialogs is true. `null` when cancelled. */
     pickClusterFile: call(

@@ -1,5 +1,6 @@
 import type { AppInfo } from '../common/app-info';
 import type { SettingsPatch } from '../common/settings';
+import { ClusterWorkspace, type PassphraseKeeper, type WorkspaceOptions } from './cluster';
 import { DriveWatcher, listDrives as listSystemDrives } from './flash';
 import { createDispatcher, createHandlers, type Dispatch, EventHub } from './rpc';
 import { SettingsStore } from './settings';
@@ -11,11 +12,14 @@ export interface BackendOptions {
   settingsOverrides?: SettingsPatch;
   pickClusterFile?: (purpose: 'open' | 'save') => Promise<string | null>;
   driveListIntervalMs?: number;
+  passphraseKeeper?: PassphraseKeeper;
+  workspace?: WorkspaceOptions;
   log?: (message: string) => void;
 }
 
 export interface Backend {
   dispatch: Dispatch;
+  workspace: ClusterWorkspace;
   events: EventHub;
   stop(): void;
 }
@@ -24,6 +28,7 @@ export interface Backend {
 export async function createBackend(options: BackendOptions): Promise<Backend> {
   const settings = await SettingsStore.open(options.configDir, options.settingsOverrides);
   const events = new EventHub();
+  const workspace = new ClusterWorkspace(options.workspace);
   const listDrives = () => listSystemDrives({ includeLoop: settings.get().includeLoopDevices });
   const watcher = new DriveWatcher({
     list: listDrives,
@@ -40,9 +45,11 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     createHandlers({
       appInfo: options.appInfo,
       settings,
+      workspace,
+      passphraseKeeper: options.passphraseKeeper,
       listDrives: listSystemDrives,
       pickClusterFile: options.pickClusterFile,
     }),
   );
-  return { dispatch, events, stop: () => watcher.stop() };
+  return { dispatch, events, workspace, stop: () => watcher.stop() };
 }

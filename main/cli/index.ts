@@ -3,7 +3,13 @@ import { Command, CommanderError } from 'commander';
 import { KubeflashError } from '../../common/errors';
 import { appVersion } from '../app-version';
 import { registerDrivesCommand } from './commands/drives';
+import { registerInitCommand } from './commands/init';
+import { registerKubeconfigCommand } from './commands/kubeconfig';
+import { registerNodesCommand } from './commands/nodes';
 import { registerServeCommand } from './commands/serve';
+import { registerSshKeyCommand } from './commands/ssh-key';
+import { registerValidateCommand } from './commands/validate';
+import { CliExit } from './exit';
 import { type CliIo, processIo } from './io';
 
 export function buildProgram(io: CliIo = processIo): Command {
@@ -18,6 +24,11 @@ export function buildProgram(io: CliIo = processIo): Command {
     });
   registerServeCommand(program, io);
   registerDrivesCommand(program, io);
+  registerInitCommand(program, io);
+  registerNodesCommand(program, io);
+  registerValidateCommand(program, io);
+  registerKubeconfigCommand(program, io);
+  registerSshKeyCommand(program, io);
   return program;
 }
 
@@ -28,6 +39,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof CliExit) return error.code;
     io.err(
       `kubeflash: ${error instanceof KubeflashError || error instanceof Error ? error.message : String(error)}`,
     );

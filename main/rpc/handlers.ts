@@ -2,13 +2,20 @@ import type { AppInfo } from '../../common/app-info';
 import type { Handlers } from '../../common/contract';
 import type { Drive } from '../../common/drives';
 import { KubeflashError } from '../../common/errors';
-import { openClusterFile, saveClusterFile } from '../cluster';
+import {
+  type ClusterWorkspace,
+  openClusterFile,
+  type PassphraseKeeper,
+  saveClusterFile,
+} from '../cluster';
 import type { ListDrivesOptions } from '../flash';
 import type { SettingsStore } from '../settings';
 
 export interface HandlerDeps {
   appInfo: AppInfo;
   settings: SettingsStore;
+  workspace: ClusterWorkspace;
+  passphraseKeeper?: PassphraseKeeper;
   listDrives: (options: ListDrivesOptions) => Promise<Drive[]>;
   /** Native file dialog, where the host has one (Electron). */
   pickClusterFile?: (purpose: 'open' | 'save') => Promise<string | null>;
@@ -24,6 +31,32 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     updateSettings: async (patch) => deps.settings.update(patch),
     openClusterFile: async ({ path }) => openClusterFile(path),
     saveClusterFile: async ({ path, document }) => saveClusterFile(path, document),
+    createCluster: async ({ path, options, passphrase, wifiPassphrase, overwrite }) =>
+      deps.workspace.create(path, options, passphrase, { overwrite, wifiPassphrase }),
+    openCluster: async ({ path }) => deps.workspace.view(path),
+    saveCluster: async ({ path, cluster }) => deps.workspace.save(path, cluster),
+    unlockSecrets: async ({ path, passphrase, remember }) => {
+      const keeper = deps.passphraseKeeper;
+      const given = passphrase ?? (await keeper?.load(path)) ?? null;
+      if (given === null) {
+        throw new KubeflashError(
+          'invalid-request',
+          'Enter the passphrase of the secrets file',
+          'passphrase',
+        );
+      }
+      const view = await deps.workspace.unlock(path, given);
+      if (remember && passphrase && keeper) await keeper.save(path, passphrase);
+      return view;
+    },
+    lockSecrets: async ({ path, forget }) => {
+      deps.workspace.lock(path);
+      if (forget) await deps.passphraseKeeper?.forget(path);
+      return deps.workspace.view(path);
+    },
+    writeKubeconfig: async ({ path, destination, contextName }) =>
+      deps.workspace.writeKubeconfig(path, destination, contextName),
+    markForRebuild: async ({ path, hostname }) => deps.workspace.markForRebuild(path, hostname),
     pickClusterFile: async ({ purpose }) => {
       if (!deps.pickClusterFile) {
         throw new KubeflashError(

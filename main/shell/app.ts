@@ -6,6 +6,7 @@ import { type Backend, createBackend } from '../backend';
 import { registerIpc } from './ipc';
 import { appUrl, createMainWindow } from './main-window';
 import { installMenu } from './menu';
+import { keychainPassphraseKeeper } from './passphrase-keychain';
 
 /** The Electron shell: one instance, one window, the contract over IPC. */
 export function runDesktopApp(): void {
@@ -33,13 +34,16 @@ export function runDesktopApp(): void {
       callback(false),
     );
     installMenu();
+    const passphraseKeeper = keychainPassphraseKeeper(app.getPath('userData'));
     backend = await createBackend({
+      passphraseKeeper,
       appInfo: {
         name: appName,
         version: appVersion,
         mode: 'electron',
         platform: process.platform,
         fileDialogs: true,
+        passphraseKeychain: passphraseKeeper !== undefined,
       },
       configDir: app.getPath('userData'),
       pickClusterFile: async (purpose) => {

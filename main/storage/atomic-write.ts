@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { copyFile, open, rename, rm } from 'node:fs/promises';
+import { chmod, copyFile, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 export interface AtomicWriteOptions {
@@ -35,7 +35,7 @@ export async function writeFileAtomic(
     } finally {
       await handle.close();
     }
-    const backupPath = options.backup ? await backupExisting(path) : null;
+    const backupPath = options.backup ? await backupExisting(path, mode) : null;
     await rename(temp, path);
     await syncDirectory(dir);
     return { backupPath };
@@ -45,10 +45,12 @@ export async function writeFileAtomic(
   }
 }
 
-async function backupExisting(path: string): Promise<string | null> {
+/** The backup gets the new file's mode: an old 0644 kubeconfig must not leave a 0644 copy. */
+async function backupExisting(path: string, mode: number): Promise<string | null> {
   const backupPath = `${path}.bak`;
   try {
     await copyFile(path, backupPath);
+    await chmod(backupPath, mode);
     return backupPath;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;

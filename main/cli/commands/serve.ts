@@ -42,6 +42,7 @@ async function serve(options: ServeOptions, io: CliIo): Promise<void> {
       mode: 'web',
       platform: process.platform,
       fileDialogs: false,
+      passphraseKeychain: false,
     },
     configDir: options.configDir ?? defaultConfigDir(),
     settingsOverrides: options.includeLoop ? { includeLoopDevices: true } : {},

@@ -14,6 +14,7 @@ const appInfo: AppInfo = {
   mode: 'web',
   platform: 'linux',
   fileDialogs: false,
+  passphraseKeychain: false,
 };
 
 const drive: Drive = {
@@ -29,6 +30,10 @@ const drive: Drive = {
 
 type FakeHandlers = { [N in keyof Handlers]: Mock<Handlers[N]> };
 
+async function notUsed(): Promise<never> {
+  throw new Error('not used by this test');
+}
+
 function fakeHandlers(): FakeHandlers {
   return {
     appInfo: vi.fn(async () => appInfo),
@@ -38,6 +43,14 @@ function fakeHandlers(): FakeHandlers {
     openClusterFile: vi.fn(async ({ path }) => ({ path, document: { kind: 'Cluster' } })),
     saveClusterFile: vi.fn(async ({ path }) => ({ path, backupPath: null })),
     pickClusterFile: vi.fn(async () => ({ path: null })),
+    // Cluster calls are exercised end to end in test/main/cluster; here only their routing matters.
+    createCluster: vi.fn(notUsed),
+    openCluster: vi.fn(notUsed),
+    saveCluster: vi.fn(notUsed),
+    unlockSecrets: vi.fn(notUsed),
+    lockSecrets: vi.fn(notUsed),
+    writeKubeconfig: vi.fn(notUsed),
+    markForRebuild: vi.fn(notUsed),
   };
 }
 

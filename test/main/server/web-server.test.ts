@@ -89,6 +89,7 @@ beforeAll(async () => {
       mode: 'web',
       platform: process.platform,
       fileDialogs: false,
+      passphraseKeychain: false,
     },
     configDir: null,
   });
@@ -285,6 +286,7 @@ describe('web server WebSocket', () => {
         mode: 'web',
         platform: process.platform,
         fileDialogs: false,
+        passphraseKeychain: false,
       },
     });
   });
