@@ -1,4 +1,9 @@
-export { type AuthorizedKey, authorizedKeyTypes, checkAuthorizedKey } from './authorized-key';
+export {
+  type AuthorizedKey,
+  checkAuthorizedKey,
+  parseAuthorizedKey,
+  sshKeyTypes,
+} from './authorized-key';
 export { createCluster, NewClusterOptions } from './create';
 export * from './ipv4';
 export { expandNamePattern, maxNodesPerAdd } from './name-pattern';

@@ -24,6 +24,10 @@ export interface Ipv4Range {
 
 /** `192.168.1.0/24` → its range, or null when it is not an IPv4 CIDR. */
 export function parseIpv4Cidr(value: string): (Ipv4Range & { prefix: number }) | null {
+  // Only the dotted-quad form: ipaddr.js also reads "192.168.1/24" and octal parts, which the
+  // tools on the node would read differently.
+  const [address = '', prefixText = '', ...rest] = value.split('/');
+  if (rest.length > 0 || !isIpv4(address) || !/^\d{1,2}$/.test(prefixText)) return null;
   try {
     const [address, prefix] = ipaddr.IPv4.parseCIDR(value);
     const size = 2 ** (32 - prefix);

@@ -20,8 +20,11 @@ export function expandNamePattern(pattern: string): string[] {
   if (to - from + 1 > maxNodesPerAdd) {
     throw new Error(`"${pattern}": ${to - from + 1} names is more than ${maxNodesPerAdd} at once`);
   }
-  const width = fromText.startsWith('0') ? fromText.length : 0;
   const index = pattern.indexOf(whole);
+  if (/[{}]/.test(pattern.slice(0, index) + pattern.slice(index + whole.length))) {
+    throw new Error(`"${pattern}": a range is written {01..12}; remove the stray brace`);
+  }
+  const width = fromText.startsWith('0') ? fromText.length : 0;
   return Array.from({ length: to - from + 1 }, (_, i) => {
     const number = String(from + i).padStart(width, '0');
     return pattern.slice(0, index) + number + pattern.slice(index + whole.length);

@@ -151,6 +151,8 @@ export function validateCluster(
     if (earlier !== undefined)
       error(`${path}.hostname`, `${node.hostname} is already node ${earlier + 1}`);
     else names.set(node.hostname.toLowerCase(), i);
+    if (node.init && node.role !== 'control-plane')
+      error(`${path}.init`, 'Only a control-plane node can initialise the cluster');
     if (node.ip === undefined) {
       if (staticIps)
         error(`${path}.ip`, `${node.hostname} needs an IP address (static addressing)`);
@@ -163,8 +165,6 @@ export function validateCluster(
     else nodeIps.set(n, node.hostname);
     if (n === gateway) error(`${path}.ip`, `${node.ip} is the gateway's address`);
     if (dns.includes(n)) error(`${path}.ip`, `${node.ip} is a DNS server's address`);
-    if (node.init && node.role !== 'control-plane')
-      error(`${path}.init`, 'Only a control-plane node can initialise the cluster');
   });
 
   // Control plane
@@ -251,7 +251,7 @@ export function validateCluster(
   }
   spec.ssh.authorizedKeys.forEach((line, i) => {
     const key = checkAuthorizedKey(line);
-    if ('problem' in key) error(`spec.ssh.authorizedKeys.${i}`, `Key ${i + 1} ${key.problem}`);
+    if ('problem' in key) error(`spec.ssh.authorizedKeys.${i}`, `Key ${i + 1}: ${key.problem}`);
   });
   if (!isTimezone(spec.system.timezone))
     error(

@@ -16,11 +16,7 @@ export async function readAuthorizedKeyFiles(files: readonly string[]): Promise<
     for (const line of lines) {
       const key = checkAuthorizedKey(line);
       if ('problem' in key) {
-        throw new KubeflashError(
-          'invalid-file',
-          `${file}: the key ${key.problem}. Give the .pub file, not the private key.`,
-          file,
-        );
+        throw new KubeflashError('invalid-file', `${file}: ${key.problem}`, file);
       }
       keys.push(line);
     }

@@ -1,6 +1,6 @@
 import { Document } from 'yaml';
 
-import { type Cluster, parseCluster } from '../../common/cluster';
+import { Cluster, parseCluster } from '../../common/cluster';
 import { openClusterFile, saveClusterFileText } from './cluster-file';
 
 const header =
@@ -20,7 +20,8 @@ export async function savePlan(path: string, cluster: Cluster) {
 }
 
 export function renderPlan(cluster: Cluster): string {
-  const doc = new Document(cluster);
+  // Parsing puts keys in schema order, whatever order the edits left them in.
+  const doc = new Document(Cluster.parse(cluster));
   doc.commentBefore = header;
   return doc.toString({ lineWidth: 0 });
 }

@@ -161,7 +161,6 @@ export function registerInitCommand(
       { passphraseFile: flags.passphraseFile, prompter, confirm: true },
       paths.secrets,
     );
-    io.out('Generating the cluster CA, tokens and SSH keys…');
     const view = await new ClusterWorkspace().create(path, options, passphrase, {
       overwrite: flags.force,
       wifiPassphrase,
