@@ -80,7 +80,24 @@ function keyError(message: string, subject = 'publicKey'): KubeflashError {
 
 type KeySpec = { type: 'ed25519' } | { type: 'rsa'; bits: number };
 
-function generate(spec: KeySpec, comment: string): Promise<SshKeyPair> {
+/**
+ * ssh2 writes an ed25519 public key whose first byte is 0 as a 31-byte string (about 1 key in
+ * 256), which OpenSSH rejects. Such a pair is discarded and made again; the check is the same
+ * strict parser users' keys go through. Bounded: eight bad draws in a row is a bug, not chance.
+ */
+async function generate(spec: KeySpec, comment: string): Promise<SshKeyPair> {
+  for (let attempt = 1; ; attempt++) {
+    const pair = await generateOnce(spec, comment);
+    try {
+      parseAuthorizedKey(pair.publicKey);
+      return pair;
+    } catch (error) {
+      if (attempt >= 8) throw error;
+    }
+  }
+}
+
+function generateOnce(spec: KeySpec, comment: string): Promise<SshKeyPair> {
   return new Promise((resolve, reject) => {
     const done = (error: Error | null, pair: { private: string; public: string }) => {
       if (error) reject(error);
