@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useApi } from '../api/api-context';
 import { ErrorState, LoadingState } from '../components/state-views';
 import { useAsync } from '../components/use-async';
+import { ClusterProvider } from '../features/cluster/cluster-context';
 import { ClusterPanel } from '../features/cluster/cluster-panel';
 import { FlashPanel } from '../features/flash/flash-panel';
 import { HealthPanel } from '../features/health/health-panel';
@@ -28,45 +29,47 @@ export function App() {
   }, []);
 
   return (
-    <div className="layout">
-      <nav className="sidebar" aria-label="Sections">
-        <div className="brand">{t('app.title')}</div>
-        {sections.map((name) => (
-          <a
-            key={name}
-            href={`#/${name}`}
-            data-testid={`nav-${name}`}
-            aria-current={name === section ? 'page' : undefined}
-          >
-            {t(`nav.${name}`)}
-          </a>
-        ))}
-        {info.status === 'ready' && (
-          <div className="version">
-            v{info.data.version} · {info.data.mode}
-          </div>
-        )}
-      </nav>
-      <main className="content">
-        {!connected && (
-          <div className="banner" role="alert">
-            {t('app.disconnected')}
-          </div>
-        )}
-        <h1>{t(`nav.${section}`)}</h1>
-        {info.status === 'loading' && <LoadingState />}
-        {info.status === 'error' && <ErrorState error={info.error} onRetry={reloadInfo} />}
-        {info.status === 'ready' && (
-          <>
-            {section === 'cluster' && <ClusterPanel fileDialogs={info.data.fileDialogs} />}
-            {section === 'nodes' && <NodesPanel />}
-            {section === 'image' && <ImagePanel />}
-            {section === 'flash' && <FlashPanel />}
-            {section === 'health' && <HealthPanel />}
-            {section === 'settings' && <SettingsPanel theme={theme} onTheme={setTheme} />}
-          </>
-        )}
-      </main>
-    </div>
+    <ClusterProvider>
+      <div className="layout">
+        <nav className="sidebar" aria-label="Sections">
+          <div className="brand">{t('app.title')}</div>
+          {sections.map((name) => (
+            <a
+              key={name}
+              href={`#/${name}`}
+              data-testid={`nav-${name}`}
+              aria-current={name === section ? 'page' : undefined}
+            >
+              {t(`nav.${name}`)}
+            </a>
+          ))}
+          {info.status === 'ready' && (
+            <div className="version">
+              v{info.data.version} · {info.data.mode}
+            </div>
+          )}
+        </nav>
+        <main className="content">
+          {!connected && (
+            <div className="banner" role="alert">
+              {t('app.disconnected')}
+            </div>
+          )}
+          <h1>{t(`nav.${section}`)}</h1>
+          {info.status === 'loading' && <LoadingState />}
+          {info.status === 'error' && <ErrorState error={info.error} onRetry={reloadInfo} />}
+          {info.status === 'ready' && (
+            <>
+              {section === 'cluster' && <ClusterPanel appInfo={info.data} />}
+              {section === 'nodes' && <NodesPanel />}
+              {section === 'image' && <ImagePanel />}
+              {section === 'flash' && <FlashPanel />}
+              {section === 'health' && <HealthPanel />}
+              {section === 'settings' && <SettingsPanel theme={theme} onTheme={setTheme} />}
+            </>
+          )}
+        </main>
+      </div>
+    </ClusterProvider>
   );
 }

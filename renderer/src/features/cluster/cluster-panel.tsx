@@ -1,118 +1,77 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import type { OpenedClusterFile } from '../../../../common/cluster-file';
-import { useApi } from '../../api/api-context';
-import { EmptyState, ErrorState, LoadingState } from '../../components/state-views';
+import type { AppInfo } from '../../../../common/app-info';
+import { ErrorState, LoadingState } from '../../components/state-views';
+import { type Tab, Tabs } from '../../components/tabs';
+import { useCluster } from './cluster-context';
+import { FileTab } from './file-tab';
+import { KubeconfigForm } from './kubeconfig-form';
+import { NewClusterForm } from './new-cluster-form';
+import { OpenClusterForm } from './open-cluster-form';
+import { PlanToolbar } from './plan-toolbar';
+import { SecretsPanel } from './secrets-panel';
+import { PlanSettingsForm } from './settings/plan-settings-form';
 
-type Status =
-  | { kind: 'idle' }
-  | { kind: 'busy' }
-  | { kind: 'error'; error: unknown }
-  | { kind: 'done'; message: string };
+type ClusterTab = 'settings' | 'secrets' | 'kubeconfig' | 'files';
 
-/** Open and save the cluster file. The plan editor itself arrives with the cluster model. */
-export function ClusterPanel({ fileDialogs }: { fileDialogs: boolean }) {
+/** The Cluster section: open or create a cluster; then its settings, secrets and kubeconfig. */
+export function ClusterPanel({ appInfo }: { appInfo: AppInfo }) {
   const { t } = useTranslation();
-  const { api } = useApi();
-  const [path, setPath] = useState('');
-  const [opened, setOpened] = useState<OpenedClusterFile | null>(null);
-  const [status, setStatus] = useState<Status>({ kind: 'idle' });
-
-  async function run(action: () => Promise<string>) {
-    setStatus({ kind: 'busy' });
-    try {
-      setStatus({ kind: 'done', message: await action() });
-    } catch (error) {
-      setStatus({ kind: 'error', error });
-    }
-  }
-
-  const open = (target: string) =>
-    run(async () => {
-      const file = await api.openClusterFile({ path: target });
-      setOpened(file);
-      setPath(file.path);
-      return t('cluster.opened', { path: file.path });
-    });
-
-  const save = (target: string) =>
-    run(async () => {
-      if (!opened) throw new Error(t('cluster.emptyTitle'));
-      const saved = await api.saveClusterFile({ path: target, document: opened.document });
-      setOpened({ ...opened, path: saved.path });
-      return saved.backupPath
-        ? t('cluster.savedWithBackup', { path: saved.path, backup: saved.backupPath })
-        : t('cluster.saved', { path: saved.path });
-    });
-
-  async function browse(purpose: 'open' | 'save') {
-    const picked = await api.pickClusterFile({ purpose });
-    if (!picked.path) return;
-    setPath(picked.path);
-    await (purpose === 'open' ? open(picked.path) : save(picked.path));
-  }
-
-  function onSubmit(event: FormEvent) {
-    event.preventDefault();
-    void open(path.trim());
-  }
-
+  const { state, retryReopen, close } = useCluster();
+  if (state.status === 'open') return <OpenClusterView key={state.view.path} appInfo={appInfo} />;
   return (
-    <section aria-labelledby="cluster-heading">
-      <h2 id="cluster-heading">{t('cluster.heading')}</h2>
-      <form className="row" onSubmit={onSubmit}>
-        <label className="grow">
-          <span className="label">{t('cluster.pathLabel')}</span>
-          <input
-            value={path}
-            onChange={(e) => setPath(e.target.value)}
-            placeholder={t('cluster.pathPlaceholder')}
-            spellCheck={false}
-          />
-        </label>
-        <button type="submit" disabled={!path.trim() || status.kind === 'busy'}>
-          {t('cluster.open')}
-        </button>
-        {fileDialogs && (
-          <button type="button" onClick={() => void browse('open')}>
-            {t('cluster.browse')}
-          </button>
-        )}
-        <button
-          type="button"
-          disabled={!opened || !path.trim()}
-          onClick={() => void save(path.trim())}
+    <div className="cluster-start">
+      {state.status === 'opening' && <LoadingState />}
+      {state.status === 'failed' && (
+        <ErrorState
+          error={state.error}
+          title={t('cluster.reopenFailed', { path: state.path })}
+          onRetry={retryReopen}
         >
-          {t('cluster.save')}
-        </button>
-        {fileDialogs && opened && (
-          <button type="button" onClick={() => void browse('save')}>
-            {t('cluster.saveAs')}
+          <button type="button" onClick={close}>
+            {t('cluster.forget')}
           </button>
+        </ErrorState>
+      )}
+      {state.status !== 'opening' && (
+        <>
+          <section className="card">
+            <h2>{t('cluster.heading')}</h2>
+            <p className="hint">{t('cluster.openHint')}</p>
+            <OpenClusterForm fileDialogs={appInfo.fileDialogs} unsavedChanges={false} />
+          </section>
+          <section className="card">
+            <h2>{t('cluster.newHeading')}</h2>
+            <p className="hint">{t('cluster.newHint')}</p>
+            <NewClusterForm fileDialogs={appInfo.fileDialogs} unsavedChanges={false} />
+          </section>
+        </>
+      )}
+    </div>
+  );
+}
+
+function OpenClusterView({ appInfo }: { appInfo: AppInfo }) {
+  const { t } = useTranslation();
+  const [tab, setTab] = useState<ClusterTab>('settings');
+  const tabs: Tab<ClusterTab>[] = [
+    { key: 'settings', label: t('cluster.tabs.settings') },
+    { key: 'secrets', label: t('cluster.tabs.secrets') },
+    { key: 'kubeconfig', label: t('cluster.tabs.kubeconfig') },
+    { key: 'files', label: t('cluster.tabs.files') },
+  ];
+  return (
+    <div className="cluster-open">
+      <PlanToolbar />
+      <Tabs label={t('cluster.tabsLabel')} tabs={tabs} selected={tab} onSelect={setTab}>
+        {tab === 'settings' && <PlanSettingsForm />}
+        {tab === 'secrets' && <SecretsPanel passphraseKeychain={appInfo.passphraseKeychain} />}
+        {tab === 'kubeconfig' && <KubeconfigForm />}
+        {tab === 'files' && (
+          <FileTab fileDialogs={appInfo.fileDialogs} onOpened={() => setTab('settings')} />
         )}
-      </form>
-      {status.kind === 'busy' && <LoadingState />}
-      {status.kind === 'error' && <ErrorState error={status.error} />}
-      {status.kind === 'done' && (
-        <p className="notice" role="status">
-          {status.message}
-        </p>
-      )}
-      {opened ? (
-        <div>
-          <h3>{t('cluster.keys')}</h3>
-          <ul className="mono" data-testid="cluster-keys">
-            {Object.keys(opened.document).map((key) => (
-              <li key={key}>{key}</li>
-            ))}
-          </ul>
-        </div>
-      ) : (
-        status.kind !== 'busy' && (
-          <EmptyState title={t('cluster.emptyTitle')} body={t('cluster.emptyBody')} />
-        )
-      )}
-    </section>
+      </Tabs>
+    </div>
   );
 }

@@ -1,0 +1,50 @@
+import { spawn } from 'node:child_process';
+
+import sudo from '@vscode/sudo-prompt';
+
+import type { WriterRendezvous } from './host';
+
+export interface WriterCommand {
+  /** The program that runs JavaScript: node, or the Electron binary with ELECTRON_RUN_AS_NODE. */
+  executable: string;
+  /** The built writer entry (out/main/writer.js). */
+  script: string;
+  env?: Record<string, string>;
+}
+
+/**
+ * How the writer is started: directly when we are already root (CLI under sudo, CI), else through
+ * the platform's elevation prompt (pkexec / osascript / UAC via @vscode/sudo-prompt). The GUI itself
+ * never runs as root. Returns a function that reports a failed start (prompt cancelled).
+ */
+export function writerLauncher(
+  command: WriterCommand,
+  onFailure: (message: string) => void,
+  isRoot = process.getuid?.() === 0,
+): (rendezvous: WriterRendezvous) => void {
+  return (rendezvous) => {
+    const args = [command.script, rendezvous.dir];
+    if (isRoot) {
+      const child = spawn(command.executable, args, {
+        stdio: ['ignore', 'inherit', 'inherit'],
+        env: { ...process.env, ...command.env },
+      });
+      child.on('error', (error) => onFailure(`The writer could not start: ${error.message}`));
+      child.on('exit', (code) => {
+        if (code) onFailure(`The writer exited with code ${code}`);
+      });
+      return;
+    }
+    const quoted = [command.executable, ...args].map(shellQuote).join(' ');
+    sudo.exec(quoted, { name: 'Kubeflash', env: command.env }, (error) => {
+      if (error)
+        onFailure(`The writer needs administrator rights to write the card: ${error.message}`);
+    });
+  };
+}
+
+function shellQuote(value: string): string {
+  return process.platform === 'win32'
+    ? `"${value.replace(/"/g, '""')}"`
+    : `'${value.replace(/'/g, `'\\''`)}'`;
+}

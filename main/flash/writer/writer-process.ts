@@ -1,0 +1,94 @@
+import { readFile, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+
+import { KubeflashError, serializeError } from '../../../common/errors';
+import { MessageChannel } from './channel';
+import {
+  AppMessage,
+  type FlashProgress,
+  type FlashRequest,
+  type FlashResult,
+  type WriterMessage,
+  writerProtocolVersion,
+} from './protocol';
+
+/** What actually writes a card; the writer process only carries requests and results. */
+export type FlashExecutor = (
+  request: FlashRequest,
+  onProgress: (progress: FlashProgress) => void,
+  signal: AbortSignal,
+) => Promise<FlashResult>;
+
+export interface WriterProcessOptions {
+  rendezvousDir: string;
+  execute: FlashExecutor;
+  heartbeatMs?: number;
+  silenceMs?: number;
+  /** Called when the app is gone or asked us to stop; the process then exits. */
+  onExit: (reason: string) => void;
+}
+
+/**
+ * The writer's side: read and delete the one-time secret, connect, then run flash jobs until the
+ * app says stop or goes silent (the app crashed or quit: the writer never outlives it).
+ */
+export async function runWriterProcess(options: WriterProcessOptions): Promise<void> {
+  const secretPath = join(options.rendezvousDir, 'secret');
+  const secret = (await readFile(secretPath, 'utf8')).trim();
+  await rm(secretPath, { force: true });
+  const socketPath =
+    process.platform === 'win32'
+      ? `\\\\.\\pipe\\${options.rendezvousDir.replace(/[\\/:]/g, '-')}`
+      : join(options.rendezvousDir, 'writer.sock');
+  const socket = connect(socketPath);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  const jobs = new Map<string, AbortController>();
+  const channel: MessageChannel<typeof AppMessage, WriterMessage> = new MessageChannel({
+    socket,
+    incoming: AppMessage,
+    heartbeatMs: options.heartbeatMs,
+    silenceMs: options.silenceMs,
+    onClose: (reason) => {
+      for (const job of jobs.values()) job.abort();
+      options.onExit(reason);
+    },
+    onMessage: (message) => {
+      switch (message.type) {
+        case 'flash':
+          return void runJob(message.jobId, message.request);
+        case 'cancel':
+          return jobs.get(message.jobId)?.abort();
+        case 'shutdown':
+          return channel.close('the app asked the writer to stop');
+        case 'ping':
+          return;
+      }
+    },
+  });
+  channel.send({ type: 'hello', secret, version: writerProtocolVersion, pid: process.pid });
+
+  async function runJob(jobId: string, request: FlashRequest) {
+    if (jobs.has(jobId)) return;
+    const controller = new AbortController();
+    jobs.set(jobId, controller);
+    try {
+      const result = await options.execute(
+        request,
+        (progress) => channel.send({ type: 'progress', jobId, progress }),
+        controller.signal,
+      );
+      channel.send({ type: 'done', jobId, result });
+    } catch (error) {
+      const reason = controller.signal.aborted
+        ? new KubeflashError('unavailable', 'Cancelled')
+        : error;
+      channel.send({ type: 'failed', jobId, error: serializeError(reason) });
+    } finally {
+      jobs.delete(jobId);
+    }
+  }
+}

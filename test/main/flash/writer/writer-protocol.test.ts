@@ -1,0 +1,148 @@
+import { stat } from 'node:fs/promises';
+import { connect } from 'node:net';
+
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { KubeflashError } from '../../../../common/errors';
+import {
+  startWriter,
+  type WriterConnection,
+  type WriterRendezvous,
+} from '../../../../main/flash/writer/host';
+import type { FlashRequest, FlashResult } from '../../../../main/flash/writer/protocol';
+import { type FlashExecutor, runWriterProcess } from '../../../../main/flash/writer/writer-process';
+
+const request: FlashRequest = {
+  imagePath: '/tmp/image.img',
+  card: { device: '/dev/loop9', size: 1 << 20, serial: null, firstMiBSha256: 'a'.repeat(64) },
+  payload: {
+    family: 'ubuntu',
+    files: [{ path: 'user-data', contentBase64: 'I2Nsb3VkLWNvbmZpZwo=' }],
+    edits: [],
+  },
+  verify: true,
+};
+const result: FlashResult = {
+  bytesWritten: 1024,
+  verified: true,
+  bootFilesVerified: 1,
+  ejected: false,
+};
+
+describe('writer protocol', () => {
+  const connections: WriterConnection[] = [];
+  afterEach(() => {
+    for (const c of connections.splice(0)) if (!c.closed) c.close();
+  });
+
+  /** The writer side runs in this process; the code paths are the ones the real process uses. */
+  async function start(execute: FlashExecutor, timing = {}) {
+    const exits: string[] = [];
+    let rendezvous: WriterRendezvous | undefined;
+    const connection = await startWriter({
+      ...timing,
+      launch: (rv) => {
+        rendezvous = rv;
+        void runWriterProcess({
+          rendezvousDir: rv.dir,
+          execute,
+          onExit: (r) => exits.push(r),
+          ...timing,
+        });
+      },
+    });
+    connections.push(connection);
+    return { connection, exits, rendezvous: rendezvous! };
+  }
+
+  it('authenticates the writer, runs a job with progress, and removes the one-time secret', async () => {
+    const { connection, rendezvous } = await start(async (req, onProgress) => {
+      expect(req).toEqual(request);
+      onProgress({ phase: 'writing', bytes: 512, total: 1024, bytesPerSecond: 100, etaSeconds: 5 });
+      return result;
+    });
+    expect((await stat(rendezvous.dir).catch(() => null))?.mode ?? 0o700).toSatisfy(
+      (m: number) => (m & 0o077) === 0,
+    );
+    await expect(stat(rendezvous.secretPath)).rejects.toThrow();
+    const progress: number[] = [];
+    const job = connection.flash(request, (p) => progress.push(p.bytes));
+    expect(await job.result).toEqual(result);
+    expect(progress).toEqual([512]);
+  });
+
+  it('carries a writer error across with its code and message', async () => {
+    const { connection } = await start(async () => {
+      throw new KubeflashError(
+        'permission-denied',
+        '/dev/loop9 is read-only: unlock the card',
+        '/dev/loop9',
+      );
+    });
+    const error = await connection.flash(request, () => {}).result.catch((e: KubeflashError) => e);
+    expect(error).toBeInstanceOf(KubeflashError);
+    expect(error).toMatchObject({
+      code: 'permission-denied',
+      message: '/dev/loop9 is read-only: unlock the card',
+    });
+  });
+
+  it('cancels a job', async () => {
+    const { connection } = await start(
+      (_req, _progress, signal) =>
+        new Promise((_resolve, reject) =>
+          signal.addEventListener('abort', () => reject(new Error('aborted'))),
+        ),
+    );
+    const job = connection.flash(request, () => {});
+    setTimeout(() => connection.cancel(job.jobId), 20);
+    await expect(job.result).rejects.toThrow('Cancelled');
+  });
+
+  it('refuses a connection without the secret and gives up after the timeout', async () => {
+    const started = startWriter({
+      connectTimeoutMs: 500,
+      launch: (rv) => {
+        const socket = connect(rv.socketPath);
+        socket.on('error', () => {});
+        socket.write(
+          `${JSON.stringify({ type: 'hello', secret: 'f'.repeat(64), version: 1, pid: 1 })}\n`,
+        );
+      },
+    });
+    await expect(started).rejects.toThrow(/did not start within/);
+  });
+
+  it('lets the writer exit when the app closes, and fails jobs when the writer goes away', async () => {
+    const { connection, exits } = await start(() => new Promise(() => {}), {
+      heartbeatMs: 50,
+      silenceMs: 300,
+    });
+    const job = connection.flash(request, () => {});
+    connection.close();
+    await expect(job.result).rejects.toThrow(/writer stopped|not running/);
+    await expect.poll(() => exits.length, { timeout: 2000 }).toBe(1);
+  });
+
+  it('a silent peer is dropped after the heartbeat window', async () => {
+    let writerSocketClosed = false;
+    const connection = await startWriter({
+      heartbeatMs: 50,
+      silenceMs: 300,
+      launch: (rv) => {
+        void (async () => {
+          const { readFile } = await import('node:fs/promises');
+          const secret = await readFile(rv.secretPath, 'utf8');
+          const socket = connect(rv.socketPath);
+          socket.on('close', () => (writerSocketClosed = true));
+          socket.resume(); // read (and drop) the app's pings, so its hang-up is seen
+          socket.write(`${JSON.stringify({ type: 'hello', secret, version: 1, pid: 1 })}\n`);
+          // …and then never a word: a hung writer.
+        })();
+      },
+    });
+    connections.push(connection);
+    await expect.poll(() => connection.closed, { timeout: 3000 }).toBe(true);
+    await expect.poll(() => writerSocketClosed, { timeout: 3000 }).toBe(true);
+  });
+});
