@@ -6,6 +6,7 @@ import { registerDrivesCommand } from './commands/drives';
 import { registerInitCommand } from './commands/init';
 import { registerKubeconfigCommand } from './commands/kubeconfig';
 import { registerNodesCommand } from './commands/nodes';
+import { registerPayloadCommands } from './commands/payload';
 import { registerServeCommand } from './commands/serve';
 import { registerSshKeyCommand } from './commands/ssh-key';
 import { registerValidateCommand } from './commands/validate';
@@ -29,6 +30,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   registerValidateCommand(program, io);
   registerKubeconfigCommand(program, io);
   registerSshKeyCommand(program, io);
+  registerPayloadCommands(program, io);
   return program;
 }
 

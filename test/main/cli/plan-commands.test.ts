@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, type TestContext } from 'vitest';
 import { parse } from 'yaml';
 
+import { type CliResult as Result, kubeflash } from '../../support/cli';
 import { hasCommand, requirePrerequisites } from '../../support/prerequisites';
 import { cliPath } from '../../support/serve';
 
@@ -18,31 +19,6 @@ import { cliPath } from '../../support/serve';
 const built = existsSync(join(cliPath, '..', '..', 'out', 'main', 'cli.js'));
 const passphrase = 'correct horse battery staple';
 const files = ['cluster.yaml', 'cluster.secrets', 'cluster.state.json'];
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Run the CLI in `cwd`; stdin is a closed pipe (not a TTY), no inherited Kubeflash settings. */
-function kubeflash(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Result> {
-  const base = { ...process.env };
-  for (const name of ['KUBEFLASH_PASSPHRASE', 'KUBEFLASH_CLUSTER', 'KUBECONFIG']) delete base[name];
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      process.execPath,
-      [cliPath, ...args],
-      { cwd, env: { ...base, HOME: cwd, ...env }, encoding: 'utf8', timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error ? error.code : 0;
-        if (typeof code !== 'number') return reject(error ?? new Error('no exit code'));
-        resolve({ code, stdout, stderr });
-      },
-    );
-    child.stdin?.end();
-  });
-}
 
 function run(file: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
