@@ -1,0 +1,59 @@
+import { availableParallelism } from 'node:os';
+import type { Duplex } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+
+import { createDecompressor } from 'lzma-native';
+
+import { Bzip2Decoder } from './bzip2-decoder';
+import type { CompressedFormat } from './detect-format';
+import { ProcessDecoder } from './process-decoder';
+import { findTool, multiThreadedXz } from './system-tools';
+import { ZstdDecoder } from './zstd-decoder';
+
+/**
+ * Which decoder turns a compressed stream into the raw image:
+ * - 'auto': a system tool when there is one (xz ≥ 5.4 with one thread per core, lbzip2 on
+ *   all cores or bzip2, zstd), else the in-process decoder;
+ * - 'builtin': always the in-process decoder (lzma-native, zlib, unbzip2-stream, fzstd).
+ * Zip is read in-process either way (it needs random access to its central directory).
+ */
+export type DecoderChoice = 'auto' | 'builtin';
+
+export interface Decoder {
+  stream: Duplex;
+  /** What decodes, for logs and the benchmark ("xz -T0", "lzma-native 5.2.3", …). */
+  name: string;
+}
+
+export function createDecoder(
+  format: Exclude<CompressedFormat, 'zip'>,
+  choice: DecoderChoice = 'auto',
+): Decoder {
+  const cores = Math.max(1, availableParallelism());
+  const system = choice === 'auto';
+  switch (format) {
+    case 'xz': {
+      const xz = system ? multiThreadedXz() : null;
+      if (xz) return { stream: new ProcessDecoder(xz, ['-dcq', '-T0']), name: 'xz -T0' };
+      // liblzma 5.2 inside lzma-native has no multi-threaded decoder; it runs off the main
+      // thread (libuv pool), in parallel with hashing and writing.
+      return { stream: createDecompressor(), name: 'lzma-native' };
+    }
+    case 'gzip':
+      // One deflate stream has to be inflated in order: no format-level parallelism.
+      return { stream: createGunzip({ chunkSize: 1 << 20 }), name: 'zlib' };
+    case 'bzip2': {
+      const lbzip2 = system ? findTool('lbzip2') : null;
+      if (lbzip2)
+        return { stream: new ProcessDecoder(lbzip2, ['-dc', '-n', String(cores)]), name: 'lbzip2' };
+      const bzip2 = system ? findTool('bzip2') : null;
+      if (bzip2) return { stream: new ProcessDecoder(bzip2, ['-dc']), name: 'bzip2' };
+      return { stream: new Bzip2Decoder(), name: 'unbzip2-stream' };
+    }
+    case 'zstd': {
+      const zstd = system ? findTool('zstd') : null;
+      if (zstd) return { stream: new ProcessDecoder(zstd, ['-dcq']), name: 'zstd' };
+      return { stream: new ZstdDecoder(), name: 'fzstd' };
+    }
+  }
+}
