@@ -8,6 +8,7 @@ import { KubeflashError } from '../../../common/errors';
 import { MessageChannel } from './channel';
 import {
   type AppMessage,
+  type CardIdentity,
   type FlashProgress,
   type FlashRequest,
   type FlashResult,
@@ -35,6 +36,7 @@ interface Job {
   onProgress: (progress: FlashProgress) => void;
   resolve: (result: FlashResult) => void;
   reject: (error: Error) => void;
+  onIdentity?: (identity: CardIdentity) => void;
 }
 
 /** The app's side of the writer: one authenticated connection, many jobs (one per card). */
@@ -89,6 +91,26 @@ export class WriterConnection {
     return { jobId, result };
   }
 
+  /** The card's identity as the writer reads it (size, serial, sha256 of its first MiB). */
+  identify(device: string): Promise<CardIdentity> {
+    const jobId = `job-${this.#nextJob++}`;
+    return new Promise<CardIdentity>((resolve, reject) => {
+      if (this.#closedReason) {
+        reject(
+          new KubeflashError('unavailable', `The writer is not running (${this.#closedReason})`),
+        );
+        return;
+      }
+      this.#jobs.set(jobId, {
+        onProgress: () => {},
+        resolve: () => {},
+        reject,
+        onIdentity: resolve,
+      });
+      this.channel.send({ type: 'identify', jobId, device });
+    });
+  }
+
   cancel(jobId: string): void {
     this.channel.send({ type: 'cancel', jobId });
   }
@@ -106,12 +128,11 @@ export class WriterConnection {
     if (message.type === 'hello' || message.type === 'ping') return;
     const job = this.#jobs.get(message.jobId);
     if (!job) return;
-    if (message.type === 'progress') job.onProgress(message.progress);
-    else {
-      this.#jobs.delete(message.jobId);
-      if (message.type === 'done') job.resolve(message.result);
-      else job.reject(KubeflashError.fromJSON(message.error));
-    }
+    if (message.type === 'progress') return job.onProgress(message.progress);
+    this.#jobs.delete(message.jobId);
+    if (message.type === 'identified') job.onIdentity?.(message.identity);
+    else if (message.type === 'done') job.resolve(message.result);
+    else job.reject(KubeflashError.fromJSON(message.error));
   }
 }
 

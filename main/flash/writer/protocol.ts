@@ -83,6 +83,10 @@ export const FlashResult = z
 export type FlashResult = z.infer<typeof FlashResult>;
 
 export const AppMessage = z.discriminatedUnion('type', [
+  /** Read a card's identity (size, serial, first MiB): only the elevated writer may read it. */
+  z
+    .object({ type: z.literal('identify'), jobId: JobId, device: z.string().min(1).max(4096) })
+    .strict(),
   z.object({ type: z.literal('flash'), jobId: JobId, request: FlashRequest }).strict(),
   z.object({ type: z.literal('cancel'), jobId: JobId }).strict(),
   z.object({ type: z.literal('ping') }).strict(),
@@ -101,6 +105,7 @@ export const WriterMessage = z.discriminatedUnion('type', [
     .strict(),
   z.object({ type: z.literal('progress'), jobId: JobId, progress: FlashProgress }).strict(),
   z.object({ type: z.literal('done'), jobId: JobId, result: FlashResult }).strict(),
+  z.object({ type: z.literal('identified'), jobId: JobId, identity: CardIdentity }).strict(),
   z.object({ type: z.literal('failed'), jobId: JobId, error: SerializedError }).strict(),
   z.object({ type: z.literal('ping') }).strict(),
 ]);

@@ -6,6 +6,7 @@ import { KubeflashError, serializeError } from '../../../common/errors';
 import { MessageChannel } from './channel';
 import {
   AppMessage,
+  type CardIdentity,
   type FlashProgress,
   type FlashRequest,
   type FlashResult,
@@ -20,9 +21,13 @@ export type FlashExecutor = (
   signal: AbortSignal,
 ) => Promise<FlashResult>;
 
+/** Reads a card's identity; the same function re-checks it just before a write. */
+export type CardIdentifier = (device: string) => Promise<CardIdentity>;
+
 export interface WriterProcessOptions {
   rendezvousDir: string;
   execute: FlashExecutor;
+  identify: CardIdentifier;
   heartbeatMs?: number;
   silenceMs?: number;
   /** Called when the app is gone or asked us to stop; the process then exits. */
@@ -60,6 +65,12 @@ export async function runWriterProcess(options: WriterProcessOptions): Promise<v
       switch (message.type) {
         case 'flash':
           return void runJob(message.jobId, message.request);
+        case 'identify':
+          return void options.identify(message.device).then(
+            (identity) => channel.send({ type: 'identified', jobId: message.jobId, identity }),
+            (error: unknown) =>
+              channel.send({ type: 'failed', jobId: message.jobId, error: serializeError(error) }),
+          );
         case 'cancel':
           return jobs.get(message.jobId)?.abort();
         case 'shutdown':

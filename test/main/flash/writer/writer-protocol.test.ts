@@ -46,6 +46,12 @@ describe('writer protocol', () => {
         void runWriterProcess({
           rendezvousDir: rv.dir,
           execute,
+          identify: async (device) => ({
+            device,
+            size: 1 << 20,
+            serial: 'SN1',
+            firstMiBSha256: 'b'.repeat(64),
+          }),
           onExit: (r) => exits.push(r),
           ...timing,
         });
@@ -69,6 +75,16 @@ describe('writer protocol', () => {
     const job = connection.flash(request, (p) => progress.push(p.bytes));
     expect(await job.result).toEqual(result);
     expect(progress).toEqual([512]);
+  });
+
+  it('asks the writer for a card identity', async () => {
+    const { connection } = await start(async () => result);
+    expect(await connection.identify('/dev/loop7')).toEqual({
+      device: '/dev/loop7',
+      size: 1 << 20,
+      serial: 'SN1',
+      firstMiBSha256: 'b'.repeat(64),
+    });
   });
 
   it('carries a writer error across with its code and message', async () => {
