@@ -71,3 +71,32 @@ export function pruneState(state: ClusterState, hostnames: readonly string[]): C
     nodes: Object.fromEntries(Object.entries(state.nodes).filter(([name]) => keep.has(name))),
   };
 }
+
+export type CardIdentityState = z.infer<typeof CardIdentity>;
+
+/** The card was written, verified and its boot files read back. */
+export function markFlashed(
+  state: ClusterState,
+  hostname: string,
+  at: Date,
+  card: CardIdentityState,
+): ClusterState {
+  const entry: NodeState = {
+    status: 'flashed',
+    updatedAt: at.toISOString(),
+    flashedAt: at.toISOString(),
+    card,
+  };
+  return { ...state, nodes: { ...state.nodes, [hostname]: entry } };
+}
+
+/** The flash failed: the node says so, with the reason, until it is flashed again. */
+export function markFlashFailed(
+  state: ClusterState,
+  hostname: string,
+  at: Date,
+  reason: string,
+): ClusterState {
+  const entry: NodeState = { status: 'flash-failed', updatedAt: at.toISOString(), reason };
+  return { ...state, nodes: { ...state.nodes, [hostname]: entry } };
+}

@@ -3,6 +3,8 @@ import { Command, CommanderError } from 'commander';
 import { KubeflashError } from '../../common/errors';
 import { appVersion } from '../app-version';
 import { registerDrivesCommand } from './commands/drives';
+import { registerFlashCommands } from './commands/flash';
+import { registerImagesCommand } from './commands/images';
 import { registerInitCommand } from './commands/init';
 import { registerKubeconfigCommand } from './commands/kubeconfig';
 import { registerNodesCommand } from './commands/nodes';
@@ -31,6 +33,8 @@ export function buildProgram(io: CliIo = processIo): Command {
   registerKubeconfigCommand(program, io);
   registerSshKeyCommand(program, io);
   registerPayloadCommands(program, io);
+  registerFlashCommands(program, io);
+  registerImagesCommand(program, io);
   return program;
 }
 

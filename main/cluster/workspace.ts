@@ -2,10 +2,14 @@ import { access } from 'node:fs/promises';
 import { homedir } from 'node:os';
 
 import {
+  type CardIdentityState,
   type Cluster,
+  type ClusterState,
   createCluster,
   emptyState,
   hasErrors,
+  markFlashed,
+  markFlashFailed,
   markForRebuild,
   type NewClusterOptions,
   pruneState,
@@ -155,6 +159,22 @@ export class ClusterWorkspace {
     const statePath = projectPaths(path).state;
     await saveState(statePath, markForRebuild(await loadState(statePath), hostname, this.#now()));
     return this.view(path);
+  }
+
+  /** Record a flash outcome in the state file (the unprivileged app writes it, never the writer). */
+  async recordFlash(
+    path: string,
+    hostname: string,
+    outcome: { ok: true; card: CardIdentityState } | { ok: false; reason: string },
+  ): Promise<ClusterState> {
+    const statePath = projectPaths(path).state;
+    const state = await loadState(statePath);
+    const now = this.#now();
+    const next = outcome.ok
+      ? markFlashed(state, hostname, now, outcome.card)
+      : markFlashFailed(state, hostname, now, outcome.reason);
+    await saveState(statePath, next);
+    return next;
   }
 
   /** The admin kubeconfig, signed by the cluster CA before any node exists. */

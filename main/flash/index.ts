@@ -1,3 +1,12 @@
+export { partitionTargets, type Refusal, sourceDevice, targetRefusals } from './drive-constraints';
 export { diffDrives, type DriveChanges, DriveWatcher } from './drive-watcher';
 export { listDrives, type ListDrivesOptions } from './drives';
+export {
+  type FlashNodeRequest,
+  type FlashOutcome,
+  FlashService,
+  type FlashStepProgress,
+} from './flash-service';
+export { cacheInfo, type CatalogImage, clearCache, loadCatalogs } from './image';
+export { type ImageReference, parseImageReference, resolveImage } from './image-reference';
 export { listLoopDevices } from './loop-devices';

@@ -24,8 +24,11 @@ export interface WriterRendezvous {
 }
 
 export interface WriterHostOptions {
-  /** Start the writer process with the rendezvous folder (elevated, or directly when root). */
-  launch: (rendezvous: WriterRendezvous) => void;
+  /**
+   * Start the writer process with the rendezvous folder (elevated, or directly when root); call
+   * `fail` if it could not start (prompt cancelled, process exited), so nobody waits in vain.
+   */
+  launch: (rendezvous: WriterRendezvous, fail: (message: string) => void) => void;
   /** How long the writer may take to connect (an elevation prompt waits for the user). */
   connectTimeoutMs?: number;
   heartbeatMs?: number;
@@ -162,9 +165,13 @@ export async function startWriter(options: WriterHostOptions): Promise<WriterCon
       server.once('error', reject);
       server.listen(rendezvous.socketPath, () => resolve());
     });
+    let fail: (message: string) => void = () => {};
+    const failed = new Promise<never>((_resolve, reject) => {
+      fail = (message) => reject(new KubeflashError('unavailable', message));
+    });
     const connection = waitForHello(server, secret, options, cleanup);
-    options.launch(rendezvous);
-    return await connection;
+    options.launch(rendezvous, fail);
+    return await Promise.race([connection, failed]);
   } catch (error) {
     await cleanup();
     throw error;

@@ -19,10 +19,9 @@ export interface WriterCommand {
  */
 export function writerLauncher(
   command: WriterCommand,
-  onFailure: (message: string) => void,
   isRoot = process.getuid?.() === 0,
-): (rendezvous: WriterRendezvous) => void {
-  return (rendezvous) => {
+): (rendezvous: WriterRendezvous, onFailure: (message: string) => void) => void {
+  return (rendezvous, onFailure) => {
     const args = [command.script, rendezvous.dir];
     if (isRoot) {
       const child = spawn(command.executable, args, {

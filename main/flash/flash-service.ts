@@ -1,0 +1,171 @@
+import { hasErrors, validateCluster } from '../../common/cluster';
+import type { Drive } from '../../common/drives';
+import { KubeflashError, serializeError } from '../../common/errors';
+import { type ClusterWorkspace, loadPlan } from '../cluster';
+import { type BootPayload, payloadForTarget } from '../provision';
+import { sourceDevice, targetRefusals } from './drive-constraints';
+import type { CatalogImage, ImageProgress } from './image';
+import { type ImageReference, parseImageReference, resolveImage } from './image-reference';
+import type { WriterConnection } from './writer/host';
+import type { CardIdentity, FlashProgress, FlashRequest, FlashResult } from './writer/protocol';
+
+export type FlashStepProgress =
+  | { step: 'image'; progress: ImageProgress & { step: 'download' | 'prepare' } }
+  | { step: 'card'; progress: FlashProgress };
+
+export interface FlashServiceDeps {
+  workspace: ClusterWorkspace;
+  /** The running writer, started (with elevation) on first use. */
+  writer: () => Promise<WriterConnection>;
+  listDrives: (options: { includeLoop: boolean }) => Promise<Drive[]>;
+  catalog: () => Promise<CatalogImage[]>;
+  cache: { dir: string; maxBytes: number };
+  now?: () => Date;
+}
+
+export interface FlashNodeRequest {
+  clusterPath: string;
+  hostname: string;
+  device: string;
+  /** Overrides the node's image and the plan's default (a path or a catalog id). */
+  image?: string;
+  /** Identity taken when the card was selected; taken now when absent. */
+  card?: CardIdentity;
+  allowLoop?: boolean;
+  allowSystemDevice?: string;
+}
+
+export interface FlashOutcome {
+  hostname: string;
+  device: string;
+  family: string;
+  result: FlashResult;
+}
+
+/**
+ * Flash one node's card: the plan must be valid and its secrets unlocked; the image is prepared
+ * once (cache); the drive must pass the target rules; the payload is made for the OS that is
+ * really in the image; the elevated writer writes, verifies, configures and reads back; the
+ * state file records the outcome either way.
+ */
+export class FlashService {
+  constructor(private readonly deps: FlashServiceDeps) {}
+
+  /** A card's identity as the writer reads it: call when the user selects the card. */
+  async selectCard(device: string): Promise<CardIdentity> {
+    return (await this.deps.writer()).identify(device);
+  }
+
+  async flashNode(
+    request: FlashNodeRequest,
+    onProgress: (progress: FlashStepProgress) => void = () => {},
+    signal?: AbortSignal,
+  ): Promise<FlashOutcome> {
+    const { clusterPath, hostname } = request;
+    const cluster = await loadPlan(clusterPath);
+    const node = cluster.spec.nodes.find((n) => n.hostname === hostname);
+    if (!node)
+      throw new KubeflashError(
+        'not-found',
+        `No node named ${hostname} in ${clusterPath}`,
+        hostname,
+      );
+    const issues = validateCluster(cluster);
+    if (hasErrors(issues)) {
+      const first = issues.find((i) => i.severity === 'error')!;
+      throw new KubeflashError(
+        'invalid-request',
+        `The plan has errors; fix them before flashing (${first.path}: ${first.message})`,
+        first.path,
+      );
+    }
+    const secrets = this.deps.workspace.secrets(clusterPath);
+    const imageText = request.image ?? node.image ?? cluster.spec.image.default;
+    if (!imageText) {
+      throw new KubeflashError(
+        'invalid-request',
+        `No image for ${hostname}: set the cluster's default image, the node's image, or pass one`,
+        'image',
+      );
+    }
+    const reference: ImageReference = parseImageReference(imageText);
+    const image = await resolveImage(reference, {
+      cacheDir: this.deps.cache.dir,
+      maxCacheBytes: this.deps.cache.maxBytes,
+      catalog: this.deps.catalog,
+      signal,
+      onProgress: (progress) => onProgress({ step: 'image', progress }),
+    });
+    try {
+      await this.#checkTarget(request, image.rawPath, image.size);
+      const writer = await this.deps.writer();
+      const card = request.card ?? (await writer.identify(request.device));
+      const flashedAt = this.deps.now?.() ?? new Date();
+      const { detected, payload } = await payloadForTarget(image.rawPath, {
+        cluster,
+        node,
+        secrets,
+        flashedAt,
+      });
+      const job = writer.flash(toFlashRequest(image.rawPath, card, payload), (progress) =>
+        onProgress({ step: 'card', progress }),
+      );
+      signal?.addEventListener('abort', () => writer.cancel(job.jobId), { once: true });
+      let result: FlashResult;
+      try {
+        result = await job.result;
+      } catch (error) {
+        await this.deps.workspace.recordFlash(clusterPath, hostname, {
+          ok: false,
+          reason: serializeError(error).message,
+        });
+        throw error;
+      }
+      await this.deps.workspace.recordFlash(clusterPath, hostname, { ok: true, card });
+      return { hostname, device: request.device, family: detected.family, result };
+    } finally {
+      image.release();
+    }
+  }
+
+  async #checkTarget(request: FlashNodeRequest, imagePath: string, imageSize: number) {
+    const drives = await this.deps.listDrives({ includeLoop: true });
+    const drive = drives.find((d) => d.device === request.device);
+    if (!drive) {
+      throw new KubeflashError(
+        'not-found',
+        `${request.device} is not a drive here (list them with kubeflash drives)`,
+        request.device,
+      );
+    }
+    const refusals = targetRefusals(drive, {
+      imageSize,
+      sourceDevice: sourceDevice(drives, imagePath),
+      allowLoop: request.allowLoop ?? false,
+      allowSystemDevice: request.allowSystemDevice,
+    });
+    if (refusals.length > 0) {
+      throw new KubeflashError(
+        'invalid-request',
+        refusals.map((r) => r.message).join('; '),
+        request.device,
+      );
+    }
+  }
+}
+
+function toFlashRequest(imagePath: string, card: CardIdentity, payload: BootPayload): FlashRequest {
+  return {
+    imagePath,
+    card,
+    payload: {
+      family: payload.family,
+      files: payload.files.map((f) => ({
+        path: f.path,
+        contentBase64: Buffer.from(f.content).toString('base64'),
+      })),
+      edits: payload.edits.map((e) => ({ path: e.path, ensure: e.ensure, remove: e.remove })),
+    },
+    verify: true,
+  };
+}
