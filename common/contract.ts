@@ -11,6 +11,16 @@ import {
   WrittenKubeconfig,
 } from './cluster-view';
 import { Drive, DriveDetached } from './drives';
+import {
+  CatalogView,
+  FlashFinishedEvent,
+  FlashNodeRequest,
+  FlashProgressEvent,
+  FlashTarget,
+  ImageCacheView,
+  ImageProgressEvent,
+  InspectedImage,
+} from './flash';
 import { Settings, SettingsPatch } from './settings';
 
 /**
@@ -58,6 +68,22 @@ export const contract = {
       z.object({ path: AbsolutePath, hostname: z.string().min(1).max(63) }).strict(),
       ClusterView,
     ),
+    listCatalog: call(NoParams, CatalogView),
+    imageCache: call(NoParams, ImageCacheView),
+    clearImageCache: call(NoParams, ImageCacheView),
+    /** Check, decompress (once, into the cache) and detect the OS of an image; progress as events. */
+    inspectImage: call(z.object({ image: z.string().min(1).max(4096) }).strict(), InspectedImage),
+    /** Every drive, with the reasons it may not be written (none: it may). */
+    flashTargets: call(
+      z.object({ imageSize: z.number().int().nonnegative().optional() }).strict(),
+      z.array(FlashTarget),
+    ),
+    /** Starts writing a node's card; progress and the outcome arrive as events. */
+    flashNode: call(FlashNodeRequest, z.object({ jobId: z.string() })),
+    cancelFlash: call(
+      z.object({ jobId: z.string().min(1).max(64) }).strict(),
+      z.object({ cancelled: z.boolean() }),
+    ),
     /** A native file dialog; only where AppInfo.fileDialogs is true. `null` when cancelled. */
     pickClusterFile: call(
       z.object({ purpose: z.enum(['open', 'save']) }).strict(),
@@ -67,6 +93,9 @@ export const contract = {
   events: {
     driveAttached: Drive,
     driveDetached: DriveDetached,
+    imageProgress: ImageProgressEvent,
+    flashProgress: FlashProgressEvent,
+    flashFinished: FlashFinishedEvent,
   },
 } as const;
 

@@ -1,7 +1,15 @@
 import type { AppInfo } from '../common/app-info';
 import type { SettingsPatch } from '../common/settings';
 import { ClusterWorkspace, type PassphraseKeeper, type WorkspaceOptions } from './cluster';
-import { DriveWatcher, listDrives as listSystemDrives } from './flash';
+import {
+  createFlashEngine,
+  defaultCacheDir,
+  defaultMaxCacheBytes,
+  DriveWatcher,
+  FlashDesk,
+  listDrives as listSystemDrives,
+  type WriterCommand,
+} from './flash';
 import { createDispatcher, createHandlers, type Dispatch, EventHub } from './rpc';
 import { SettingsStore } from './settings';
 
@@ -14,6 +22,10 @@ export interface BackendOptions {
   driveListIntervalMs?: number;
   passphraseKeeper?: PassphraseKeeper;
   workspace?: WorkspaceOptions;
+  /** How to start the elevated writer process. */
+  writer: WriterCommand;
+  /** The image cache; defaults to the platform's cache folder. */
+  cacheDir?: string;
   log?: (message: string) => void;
 }
 
@@ -41,15 +53,44 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       options.log?.(`drive list failed: ${error instanceof Error ? error.message : error}`),
   });
   watcher.start();
+  const cache = { dir: options.cacheDir ?? defaultCacheDir(), maxBytes: defaultMaxCacheBytes };
+  const engine = createFlashEngine({
+    workspace,
+    writer: options.writer,
+    cacheDir: cache.dir,
+    maxCacheBytes: cache.maxBytes,
+    listDrives: listSystemDrives,
+  });
+  const flash = new FlashDesk({
+    service: engine.service,
+    listDrives: listSystemDrives,
+    catalogs: engine.catalogs,
+    cache,
+    allowLoop: () => settings.get().includeLoopDevices,
+    events: {
+      imageProgress: (event) => events.emit('imageProgress', event),
+      flashProgress: (event) => events.emit('flashProgress', event),
+      flashFinished: (event) => events.emit('flashFinished', event),
+    },
+  });
   const dispatch = createDispatcher(
     createHandlers({
       appInfo: options.appInfo,
       settings,
       workspace,
+      flash,
       passphraseKeeper: options.passphraseKeeper,
       listDrives: listSystemDrives,
       pickClusterFile: options.pickClusterFile,
     }),
   );
-  return { dispatch, events, workspace, stop: () => watcher.stop() };
+  return {
+    dispatch,
+    events,
+    workspace,
+    stop: () => {
+      watcher.stop();
+      engine.close();
+    },
+  };
 }

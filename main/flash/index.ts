@@ -1,6 +1,9 @@
+export { defaultCacheDir, defaultMaxCacheBytes } from './cache-location';
 export { partitionTargets, type Refusal, sourceDevice, targetRefusals } from './drive-constraints';
 export { diffDrives, type DriveChanges, DriveWatcher } from './drive-watcher';
 export { listDrives, type ListDrivesOptions } from './drives';
+export { FlashDesk, type FlashDeskDeps, type FlashDeskEvents } from './flash-desk';
+export { createFlashEngine, type FlashEngineOptions } from './flash-engine';
 export {
   type FlashNodeRequest,
   type FlashOutcome,
@@ -10,3 +13,4 @@ export {
 export { cacheInfo, type CatalogImage, clearCache, loadCatalogs } from './image';
 export { type ImageReference, parseImageReference, resolveImage } from './image-reference';
 export { listLoopDevices } from './loop-devices';
+export { type WriterCommand } from './writer/launch';

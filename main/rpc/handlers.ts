@@ -8,13 +8,14 @@ import {
   type PassphraseKeeper,
   saveClusterFile,
 } from '../cluster';
-import type { ListDrivesOptions } from '../flash';
+import type { FlashDesk, ListDrivesOptions } from '../flash';
 import type { SettingsStore } from '../settings';
 
 export interface HandlerDeps {
   appInfo: AppInfo;
   settings: SettingsStore;
   workspace: ClusterWorkspace;
+  flash: FlashDesk;
   passphraseKeeper?: PassphraseKeeper;
   listDrives: (options: ListDrivesOptions) => Promise<Drive[]>;
   /** Native file dialog, where the host has one (Electron). */
@@ -57,6 +58,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     writeKubeconfig: async ({ path, destination, contextName }) =>
       deps.workspace.writeKubeconfig(path, destination, contextName),
     markForRebuild: async ({ path, hostname }) => deps.workspace.markForRebuild(path, hostname),
+    listCatalog: async () => deps.flash.listCatalog(),
+    imageCache: async () => deps.flash.imageCache(),
+    clearImageCache: async () => deps.flash.clearImageCache(),
+    inspectImage: async ({ image }) => deps.flash.inspectImage(image),
+    flashTargets: async ({ imageSize }) => deps.flash.flashTargets(imageSize),
+    flashNode: async (request) => deps.flash.flashNode(request),
+    cancelFlash: async ({ jobId }) => ({ cancelled: deps.flash.cancelFlash(jobId) }),
     pickClusterFile: async ({ purpose }) => {
       if (!deps.pickClusterFile) {
         throw new KubeflashError(

@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url';
+
 import type { BrowserWindow } from 'electron';
 import { app, dialog, session } from 'electron';
 
@@ -37,6 +39,15 @@ export function runDesktopApp(): void {
     const passphraseKeeper = keychainPassphraseKeeper(app.getPath('userData'));
     backend = await createBackend({
       passphraseKeeper,
+      // Electron runs the writer as plain Node; packaged, it sits unpacked beside the app.
+      writer: {
+        executable: process.execPath,
+        script: fileURLToPath(new URL('./writer.js', import.meta.url)).replace(
+          'app.asar',
+          'app.asar.unpacked',
+        ),
+        env: { ELECTRON_RUN_AS_NODE: '1' },
+      },
       appInfo: {
         name: appName,
         version: appVersion,

@@ -1,10 +1,13 @@
-import { join } from 'node:path';
-
 import type { Command } from 'commander';
 
 import { formatBytes } from '../../../common/format-bytes';
-import { cacheInfo, clearCache, loadCatalogs } from '../../flash';
-import { defaultCacheDir, defaultMaxCacheBytes } from '../flash-context';
+import {
+  cacheInfo,
+  clearCache,
+  defaultCacheDir,
+  defaultMaxCacheBytes,
+  loadCatalogs,
+} from '../../flash';
 import { formatTable } from '../format';
 import type { CliIo } from '../io';
 
@@ -19,10 +22,7 @@ export function registerImagesCommand(program: Command, io: CliIo) {
     .option('--clear-cache', 'delete every cached image and download')
     .option('--json', 'print JSON')
     .action(async (flags: { catalog?: string[]; clearCache?: boolean; json?: boolean }) => {
-      const location = {
-        cacheDir: join(defaultCacheDir(), 'images'),
-        maxCacheBytes: defaultMaxCacheBytes,
-      };
+      const location = { cacheDir: defaultCacheDir(), maxCacheBytes: defaultMaxCacheBytes };
       if (flags.clearCache) {
         const cleared = await clearCache(location);
         io.out(

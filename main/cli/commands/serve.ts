@@ -6,6 +6,7 @@ import { appName, appVersion } from '../../app-version';
 import { createBackend } from '../../backend';
 import { startWebServer } from '../../server';
 import { defaultConfigDir } from '../config-dir';
+import { cliWriterCommand } from '../flash-context';
 import type { CliIo } from '../io';
 
 export interface ServeOptions {
@@ -46,6 +47,7 @@ async function serve(options: ServeOptions, io: CliIo): Promise<void> {
     },
     configDir: options.configDir ?? defaultConfigDir(),
     settingsOverrides: options.includeLoop ? { includeLoopDevices: true } : {},
+    writer: cliWriterCommand(),
     log: (message) => io.err(message),
   });
   const server = await startWebServer({

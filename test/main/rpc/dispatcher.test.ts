@@ -51,6 +51,13 @@ function fakeHandlers(): FakeHandlers {
     lockSecrets: vi.fn(notUsed),
     writeKubeconfig: vi.fn(notUsed),
     markForRebuild: vi.fn(notUsed),
+    listCatalog: vi.fn(notUsed),
+    imageCache: vi.fn(notUsed),
+    clearImageCache: vi.fn(notUsed),
+    inspectImage: vi.fn(notUsed),
+    flashTargets: vi.fn(notUsed),
+    flashNode: vi.fn(notUsed),
+    cancelFlash: vi.fn(notUsed),
   };
 }
 

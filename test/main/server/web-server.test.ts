@@ -92,6 +92,7 @@ beforeAll(async () => {
       passphraseKeychain: false,
     },
     configDir: null,
+    writer: { executable: process.execPath, script: '/nonexistent/writer.js' },
   });
   server = await startWebServer({ backend, rendererDir, port: 0 });
   const exchange = await get(`/?token=${encodeURIComponent(server.token)}`);

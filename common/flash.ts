@@ -1,0 +1,96 @@
+import { z } from 'zod';
+
+import { AbsolutePath } from './cluster-file';
+import { Drive } from './drives';
+import { SerializedError } from './errors';
+
+/** What the UI shows of the OS catalog (Raspberry Pi Imager's os_list format underneath). */
+export const CatalogImageView = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  family: z.string().nullable(),
+  url: z.string(),
+  releaseDate: z.string().nullable(),
+  downloadSize: z.number().nullable(),
+  extractSize: z.number().nullable(),
+  checksum: z.enum(['published', 'sidecar', 'not-published']),
+});
+export type CatalogImageView = z.infer<typeof CatalogImageView>;
+
+export const CatalogView = z.object({
+  images: z.array(CatalogImageView),
+  problems: z.array(z.string()),
+});
+
+export const ImageCacheView = z.object({
+  dir: z.string(),
+  maxBytes: z.number(),
+  totalBytes: z.number(),
+  entries: z.array(
+    z.object({ sha256: z.string(), size: z.number(), source: z.string(), inUse: z.boolean() }),
+  ),
+});
+export type ImageCacheView = z.infer<typeof ImageCacheView>;
+
+/** An image checked, decompressed into the cache and its OS detected from its boot partition. */
+export const InspectedImage = z.object({
+  reference: z.string(),
+  format: z.string(),
+  size: z.number(),
+  sha256: z.string(),
+  fromCache: z.boolean(),
+  family: z.string(),
+  evidence: z.array(z.string()),
+});
+export type InspectedImage = z.infer<typeof InspectedImage>;
+
+export const ImageProgressEvent = z.object({
+  reference: z.string(),
+  step: z.enum(['download', 'prepare']),
+  phase: z.string(),
+  bytes: z.number(),
+  total: z.number().nullable(),
+  bytesPerSecond: z.number(),
+  etaSeconds: z.number().nullable(),
+});
+
+export const FlashTarget = z.object({
+  drive: Drive,
+  refusals: z.array(z.object({ code: z.string(), message: z.string() })),
+});
+export type FlashTarget = z.infer<typeof FlashTarget>;
+
+export const FlashNodeRequest = z
+  .object({
+    path: AbsolutePath,
+    hostname: z.string().min(1).max(63),
+    device: z.string().min(1).max(4096),
+    /** A file path or catalog id; default: the node's image, else the plan's default. */
+    image: z.string().min(1).max(4096).optional(),
+  })
+  .strict();
+
+export const FlashProgressEvent = z.object({
+  jobId: z.string(),
+  hostname: z.string(),
+  device: z.string(),
+  step: z.enum(['image', 'card']),
+  phase: z.string(),
+  bytes: z.number(),
+  total: z.number().nullable(),
+  bytesPerSecond: z.number(),
+  etaSeconds: z.number().nullable(),
+});
+export type FlashProgressEvent = z.infer<typeof FlashProgressEvent>;
+
+export const FlashFinishedEvent = z.object({
+  jobId: z.string(),
+  hostname: z.string(),
+  device: z.string(),
+  ok: z.boolean(),
+  family: z.string().nullable(),
+  bytesWritten: z.number().nullable(),
+  error: SerializedError.nullable(),
+});
+export type FlashFinishedEvent = z.infer<typeof FlashFinishedEvent>;
