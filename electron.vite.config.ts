@@ -30,6 +30,7 @@ export default defineConfig({
         input: {
           index: resolve('main/index.ts'),
           cli: resolve('main/cli/index.ts'),
+          writer: resolve('main/writer/index.ts'),
         },
       },
     },

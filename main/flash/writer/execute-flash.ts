@@ -1,0 +1,307 @@
+import { type multiWrite as MultiWrite, multiWrite, sourceDestination } from 'etcher-sdk';
+
+import { KubeflashError } from '../../../common/errors';
+import { applyBootPayload, type PayloadMismatch, readBackPayload } from '../../provision/disk';
+import { type BootPayload, osFamilies, type OsFamily } from '../../provision/model';
+import { ProgressMeter } from '../image/progress-meter';
+import { type CheckOptions, checkTarget } from './check-target';
+import { type DiscardReport, discardUnused } from './discard-unused';
+import { ejectCard, flushBuffers } from './eject';
+import { AbortedError, CardDestination, FileDestination, ImageSource } from './flash-targets';
+import type { FlashPhase, FlashProgress, FlashRequest, FlashResult } from './protocol';
+
+export interface ExecuteOptions extends CheckOptions {
+  /** Eject the card at the end (default true; loop devices and files are never ejected). */
+  eject?: boolean;
+  /** Granularity of trimmed (not written) ranges; etcher-sdk's default is 1 MiB. */
+  chunkSize?: number;
+  /** Called with what was left out besides ext free blocks (tests, logs). */
+  onDiscarded?: (report: DiscardReport) => void;
+}
+
+const KiB = 1024;
+
+/**
+ * Writes one card, in the elevated writer process:
+ *
+ * 1. checking — the target is re-identified and must still be the card the user selected (path,
+ *    size, serial, sha256 of its first MiB); mounted, in-use, read-only and too-small targets are
+ *    refused before anything is written;
+ * 2. configuring — etcher-sdk's `configure` hook writes the node's boot payload into a
+ *    copy-on-write view of the raw image (applyBootPayload: files, cmdline edits, clean FAT),
+ *    then marks what the card does not need (discard-unused.ts; etcher-sdk's `trim` adds the
+ *    free blocks of ext filesystems);
+ * 3. writing / verifying — etcher-sdk `decompressThenFlash` writes the allocated blocks of that
+ *    configured view only, then reads them all back against their checksums;
+ * 4. reading-back — the boot files are read again from the card itself (kernel buffers dropped
+ *    first) and compared with the payload, and the FAT must be clean;
+ * 5. ejecting — buffers flushed, the card ejected where that means something.
+ *
+ * Left to itself, decompressThenFlash builds the configured view only when it can read the
+ * source at random, and otherwise flashes the image unconfigured with a console warning. Here
+ * the view (etcher-sdk's ConfiguredSource) is built explicitly, so the hook always runs, and the
+ * hook records that it ran: a card is never reported done without its boot files.
+ *
+ * Errors are KubeflashErrors that say what to do; a write that fails part way (card pulled, I/O
+ * error) says the node must be flashed again. `signal` cancels between chunks ('Cancelled').
+ */
+export async function executeFlash(
+  request: FlashRequest,
+  onProgress: (progress: FlashProgress) => void,
+  signal: AbortSignal,
+  options: ExecuteOptions = {},
+): Promise<FlashResult> {
+  const device = request.card.device;
+  const payload = toBootPayload(request.payload);
+  const report = reporter(onProgress);
+  const cancelled = () => new KubeflashError('unavailable', 'Cancelled', device);
+  try {
+    report.phase('checking', 0, null);
+    throwIfAborted(signal);
+    const target = await checkTarget(request.imagePath, request.card, options);
+    throwIfAborted(signal);
+
+    const destination =
+      target.info.kind === 'block'
+        ? new CardDestination(target.info, signal)
+        : new FileDestination(device, signal);
+    const image = new ImageSource(request.imagePath, signal);
+    let configured = false;
+    // Built here rather than by decompressThenFlash (see above); `chunkSize` is also the
+    // granularity of what is left out (etcher-sdk's own default: 1 MiB).
+    const source = new sourceDestination.ConfiguredSource({
+      source: image,
+      shouldTrimPartitions: true,
+      createStreamFromDisk: true,
+      chunkSize: options.chunkSize ?? 64 * KiB,
+      configure: async (disk) => {
+        report.phase('configuring', 0, null);
+        throwIfAborted(signal);
+        await applyBootPayload(disk, payload);
+        options.onDiscarded?.(await discardUnused(disk));
+        configured = true;
+        report.phase('writing', 0, null);
+      },
+    });
+    const failures: Error[] = [];
+    let result: MultiWrite.PipeSourceToDestinationsResult;
+    try {
+      result = await multiWrite.decompressThenFlash({
+        source,
+        destinations: [destination],
+        verify: request.verify,
+        // The cache holds raw images: never let etcher-sdk guess a format from the content.
+        asItIs: true,
+        trim: true,
+        onProgress: (progress) => report.etcher(progress),
+        onFail: (_destination, error) => failures.push(error),
+      });
+    } finally {
+      // On success etcher-sdk has closed both; after a failure it may not have.
+      await Promise.allSettled([source.close(), image.close(), destination.close()]);
+    }
+    if (signal.aborted) throw cancelled();
+    const failure = failures[0] ?? result.failures.values().next().value;
+    if (failure) throw writeFailure(device, failure);
+    if (!configured) {
+      throw new KubeflashError(
+        'internal',
+        `The card in ${device} was written without this node's boot files (the image could not be configured). Do not use it: flash this node again.`,
+        device,
+      );
+    }
+    report.finish();
+
+    report.phase('reading-back', 0, null);
+    await flushBuffers(target.info);
+    throwIfAborted(signal);
+    const mismatches = await readBackPayload(device, payload);
+    if (mismatches.length > 0) throw readBackFailure(device, mismatches);
+    const bootFilesVerified = new Set([
+      ...payload.files.map((f) => f.path.toLowerCase()),
+      ...payload.edits.map((e) => e.path.toLowerCase()),
+    ]).size;
+    report.phase('reading-back', 1, 1);
+
+    report.phase('ejecting', 0, null);
+    await flushBuffers(target.info);
+    const ejected = options.eject === false ? false : await ejectCard(target.info);
+    return {
+      bytesWritten: destination.bytesWritten,
+      verified: request.verify,
+      bootFilesVerified,
+      ejected,
+    };
+  } catch (error) {
+    if (signal.aborted || error instanceof AbortedError) throw cancelled();
+    if (error instanceof KubeflashError) throw error;
+    throw writeFailure(device, error);
+  }
+}
+
+function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw new AbortedError();
+}
+
+/** The request's payload (base64 over the wire) as the disk layer takes it. */
+function toBootPayload(payload: FlashRequest['payload']): BootPayload {
+  if (!(osFamilies as readonly string[]).includes(payload.family)) {
+    throw new KubeflashError(
+      'invalid-request',
+      `Unknown OS family ${payload.family}: the app and the writer disagree. Restart the app.`,
+      'payload.family',
+    );
+  }
+  return {
+    family: payload.family as OsFamily,
+    files: payload.files.map((f) => ({
+      path: f.path,
+      content: new Uint8Array(Buffer.from(f.contentBase64, 'base64')),
+    })),
+    edits: payload.edits.map((e) => ({
+      path: e.path,
+      ensure: [...e.ensure],
+      remove: [...e.remove],
+    })),
+  };
+}
+
+const interruptedCodes = new Set([
+  'ENOSPC',
+  'EIO',
+  'EUNPLUGGED',
+  'ENXIO',
+  'ENODEV',
+  'ENOMEDIUM',
+  'EBADF',
+  'ESHUTDOWN',
+  'ETIMEDOUT',
+]);
+
+/** A failure while writing or verifying, as an error that says the node must be flashed again. */
+function writeFailure(device: string, error: unknown): KubeflashError {
+  if (error instanceof KubeflashError) return error;
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 'EVALIDATION') {
+    return new KubeflashError(
+      'unavailable',
+      `The card in ${device} does not read back what was written (${message}). The card or reader may be faulty: flash this node again, preferably with another card.`,
+      device,
+    );
+  }
+  if (code && interruptedCodes.has(code)) {
+    // On a card that passed the size check, even ENOSPC means the device stopped taking data.
+    const reason =
+      code === 'ENXIO' || code === 'ENODEV' || code === 'ENOMEDIUM'
+        ? 'the card or reader was removed'
+        : 'the card was pulled out or has failed';
+    return new KubeflashError(
+      'unavailable',
+      `Writing ${device} failed part way (${code === 'EUNPLUGGED' ? 'EIO' : code}): ${reason}. The card is incomplete and will not boot: insert it again (or another card) and flash this node again.`,
+      device,
+    );
+  }
+  if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
+    return new KubeflashError(
+      'permission-denied',
+      `${device} refused the write (${code}): the card is read-only or locked. Unlock it, insert it again and flash this node again.`,
+      device,
+    );
+  }
+  if (code === 'EBUSY') {
+    return new KubeflashError(
+      'invalid-request',
+      `${device} is busy: another program (or another flash) has it open. Close it, then flash again.`,
+      device,
+    );
+  }
+  return new KubeflashError(
+    'internal',
+    `Flashing ${device} failed: ${message}. Flash this node again.`,
+    device,
+  );
+}
+
+function readBackFailure(device: string, mismatches: PayloadMismatch[]): KubeflashError {
+  const first = mismatches[0]!;
+  const what = first.path
+    ? `${first.path}: ${first.detail}`
+    : `the boot partition: ${first.detail}`;
+  const more = mismatches.length > 1 ? ` (and ${mismatches.length - 1} more problems)` : '';
+  return new KubeflashError(
+    'unavailable',
+    `The boot files on ${device} do not read back as written — ${what}${more}. The card or reader may be faulty: flash this node again, preferably with another card.`,
+    first.path ?? device,
+  );
+}
+
+/**
+ * Turns etcher-sdk's progress into the protocol's, one ProgressMeter per phase. Verification's
+ * meter starts when the write's last report came (it starts right after the write), so its
+ * first speed is not measured over a few microseconds.
+ */
+function reporter(onProgress: (progress: FlashProgress) => void) {
+  let phase: FlashPhase = 'checking';
+  let lastEtcherAt = performance.now();
+  const meterFrom = (startedAt: number, total: number | null) => {
+    let first = true;
+    return new ProgressMeter({
+      total,
+      now: () => {
+        if (!first) return performance.now();
+        first = false;
+        return startedAt;
+      },
+    });
+  };
+  let meter = meterFrom(performance.now(), null);
+  const emit = (sample: ReturnType<ProgressMeter['sample']>) => {
+    onProgress({
+      phase,
+      bytes: sample.done,
+      total: sample.total ?? 0,
+      bytesPerSecond: sample.speed,
+      etaSeconds: sample.etaSeconds,
+    });
+  };
+  const enter = (next: FlashPhase, total: number | null, startedAt: number) => {
+    phase = next;
+    meter = meterFrom(startedAt, total);
+  };
+  return {
+    /** A phase without byte progress of its own (checking, configuring, reading back, ejecting). */
+    phase(next: FlashPhase, done: number, total: number | null) {
+      if (next !== phase) enter(next, total, performance.now());
+      else meter.total = total;
+      meter.update(done);
+      emit(meter.sample());
+    },
+    etcher(progress: MultiWrite.MultiDestinationProgress) {
+      const next: FlashPhase = progress.type === 'verifying' ? 'verifying' : 'writing';
+      const total = (progress.sparse ? progress.blockmappedSize : progress.size) ?? null;
+      const done = progress.sparse ? progress.bytes : progress.position;
+      const previousAt = lastEtcherAt;
+      lastEtcherAt = performance.now();
+      if (next !== phase) {
+        if (phase === 'writing') this.finish();
+        // Verification starts when etcher-sdk's last report of the write came.
+        enter(next, total, previousAt);
+        meter.update(done);
+        emit(meter.sample());
+        return;
+      }
+      if (total !== null) meter.total = total;
+      const sample = meter.update(done);
+      if (sample) emit(sample);
+    },
+    /** Closes the writing or verifying phase at 100 %, so no listener sees it stop short. */
+    finish() {
+      if (phase !== 'writing' && phase !== 'verifying') return;
+      const sample = meter.sample();
+      if (sample.total === null || sample.done >= sample.total) return emit(sample);
+      meter.update(sample.total);
+      emit({ ...meter.sample(), etaSeconds: 0 });
+    },
+  };
+}

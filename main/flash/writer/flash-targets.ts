@@ -1,0 +1,210 @@
+import { execFile } from 'node:child_process';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
+
+import type { Drive as DrivelistDrive } from 'drivelist';
+import { sourceDestination } from 'etcher-sdk';
+import type { ReadResult, WriteResult } from 'file-disk';
+
+import type { TargetInfo } from './target-info';
+
+/**
+ * etcher-sdk's sources and destinations, as the writer uses them:
+ *
+ * - every read and write first checks the job's AbortSignal, so a cancelled job stops at the next
+ *   chunk (etcher-sdk takes no signal; a failing read or write ends its streams, which it reports
+ *   through `onFail`);
+ * - the block device is opened once, O_RDWR | O_EXCL | O_DIRECT, without etcher-sdk's retries
+ *   (it retries EBUSY on open for minutes) and without its unmount step: that step loads
+ *   `mountutils`, a NAN module whose binary only loads in the runtime it was built for. On Linux
+ *   the writer refuses mounted targets itself instead (see check-target.ts), and O_EXCL makes
+ *   the kernel refuse a device that is mounted or opened exclusively by someone else; on macOS,
+ *   which mounts every inserted card, it unmounts with `diskutil unmountDisk` (the platform
+ *   tool, no native module). On Windows, where etcher-sdk does not unmount but cleans the disk
+ *   with diskpart (a child process), its own open step is kept.
+ *
+ * What runs where: etcher-sdk itself is JavaScript. Importing it loads these native modules in
+ * the writer process, all N-API (one binary for every Node and Electron version): drivelist,
+ * usb, lzma-native, @ronomon/direct-io (aligned buffers for O_DIRECT) and xxhash-addon
+ * (verification checksums). mountutils (NAN) is loaded only by etcher-sdk's unmount step, which
+ * the writer never runs; so the writer works under plain Node (tests, CLI) and under Electron
+ * run as Node (ELECTRON_RUN_AS_NODE, the packaged app) without rebuilding anything.
+ */
+
+export class AbortedError extends Error {
+  override readonly name = 'AbortedError';
+  constructor() {
+    super('Cancelled');
+  }
+}
+
+function checkSignal(signal: AbortSignal): void {
+  if (signal.aborted) throw new AbortedError();
+}
+
+/** The raw image, read-only, stopping at the next chunk once the job is cancelled. */
+export class ImageSource extends sourceDestination.File {
+  constructor(
+    path: string,
+    private readonly signal: AbortSignal,
+  ) {
+    super({ path, write: false });
+  }
+
+  override async read(
+    buffer: Buffer,
+    bufferOffset: number,
+    length: number,
+    sourceOffset: number,
+  ): Promise<ReadResult> {
+    checkSignal(this.signal);
+    return super.read(buffer, bufferOffset, length, sourceOffset);
+  }
+}
+
+/** A card (block device) as an etcher-sdk destination; see the note at the top. */
+export class CardDestination extends sourceDestination.BlockDevice {
+  /** Bytes handed to the device and accepted by it (what the card really had written). */
+  bytesWritten = 0;
+
+  constructor(
+    readonly info: TargetInfo,
+    private readonly signal: AbortSignal,
+  ) {
+    super({ drive: drivelistDrive(info), write: true, direct: true, unmountOnSuccess: false });
+  }
+
+  protected override async _open(): Promise<void> {
+    if (process.platform === 'win32') return super._open();
+    checkSignal(this.signal);
+    if (process.platform === 'darwin') await unmountDarwinDisk(this.path);
+    this.fileHandle = await open(this.path, this.getOpenFlags());
+  }
+
+  override async read(
+    buffer: Buffer,
+    bufferOffset: number,
+    length: number,
+    sourceOffset: number,
+  ): Promise<ReadResult> {
+    checkSignal(this.signal);
+    return super.read(buffer, bufferOffset, length, sourceOffset);
+  }
+
+  override async write(
+    buffer: Buffer,
+    bufferOffset: number,
+    length: number,
+    fileOffset: number,
+  ): Promise<WriteResult> {
+    checkSignal(this.signal);
+    const result = await super.write(buffer, bufferOffset, length, fileOffset);
+    this.bytesWritten += fullWrite(result, length, fileOffset).bytesWritten;
+    return result;
+  }
+}
+
+/**
+ * An image file as a destination (tests, and writing a card image to a file). Opened read-write
+ * without O_CREAT or truncation: the file must exist, like a card.
+ */
+export class FileDestination extends sourceDestination.File {
+  bytesWritten = 0;
+
+  constructor(
+    path: string,
+    private readonly signal: AbortSignal,
+  ) {
+    super({ path, write: true });
+  }
+
+  protected override getOpenFlags(): number {
+    return constants.O_RDWR;
+  }
+
+  protected override async _open(): Promise<void> {
+    checkSignal(this.signal);
+    this.fileHandle = await open(this.path, this.getOpenFlags());
+  }
+
+  override async read(
+    buffer: Buffer,
+    bufferOffset: number,
+    length: number,
+    sourceOffset: number,
+  ): Promise<ReadResult> {
+    checkSignal(this.signal);
+    return super.read(buffer, bufferOffset, length, sourceOffset);
+  }
+
+  override async write(
+    buffer: Buffer,
+    bufferOffset: number,
+    length: number,
+    fileOffset: number,
+  ): Promise<WriteResult> {
+    checkSignal(this.signal);
+    const result = await super.write(buffer, bufferOffset, length, fileOffset);
+    this.bytesWritten += fullWrite(result, length, fileOffset).bytesWritten;
+    return result;
+  }
+}
+
+/** macOS: unmount every volume of the disk (/dev/rdiskN and /dev/diskN name the same disk). */
+function unmountDarwinDisk(path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile('diskutil', ['unmountDisk', path.replace('/dev/rdisk', '/dev/disk')], (error) =>
+      error
+        ? reject(
+            Object.assign(new Error(`diskutil unmountDisk failed: ${error.message}`), {
+              code: 'EBUSY',
+            }),
+          )
+        : resolve(),
+    );
+  });
+}
+
+/**
+ * A device that is full or failing can accept part of a write and fail the rest on the next
+ * call; etcher-sdk's streams do not look at the count, so a short write is an error here.
+ */
+function fullWrite(result: WriteResult, length: number, offset: number): WriteResult {
+  if (result.bytesWritten < length) {
+    throw Object.assign(
+      new Error(`only ${result.bytesWritten} of ${length} bytes written at offset ${offset}`),
+      { code: 'ENOSPC' },
+    );
+  }
+  return result;
+}
+
+/**
+ * The drive object etcher-sdk's BlockDevice wants (drivelist's shape). Loop devices are not in
+ * drivelist's list, so it is built from what the writer read in sysfs.
+ */
+function drivelistDrive(info: TargetInfo): DrivelistDrive {
+  return {
+    blockSize: info.logicalBlockSize,
+    logicalBlockSize: info.logicalBlockSize,
+    busType: info.usb ? 'USB' : 'UNKNOWN',
+    busVersion: null,
+    description: info.name ?? info.path,
+    device: info.path,
+    devicePath: info.sysfsDir,
+    raw: info.path,
+    enumerator: 'kubeflash-writer',
+    error: null,
+    isCard: null,
+    isReadOnly: info.readOnly === true,
+    isRemovable: info.removable,
+    isSCSI: null,
+    isSystem: false,
+    isUAS: null,
+    isUSB: info.usb,
+    isVirtual: info.loopBackingFile !== null,
+    mountpoints: [],
+    size: info.size,
+    partitionTableType: null,
+  };
+}

@@ -1,0 +1,247 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, open, readFile, rm, stat, symlink, truncate, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { type Cluster, createCluster } from '../../../../common/cluster';
+import { generateClusterSecrets } from '../../../../main/cluster';
+import type { FlashProgress, FlashRequest } from '../../../../main/flash/writer/protocol';
+import { payloadForTarget } from '../../../../main/provision';
+import type { BootPayload } from '../../../../main/provision/model';
+import type { Secrets } from '../../../../main/secrets';
+import {
+  extractPartition,
+  type FixtureImage,
+  type ImageRegion,
+  mtoolsReadAll,
+  requireFixtureTools,
+  run,
+  runStatus,
+} from '../../../support/fixture-images';
+import {
+  hasCommand,
+  isRoot,
+  requirePrerequisites,
+  type SkippableContext,
+} from '../../../support/prerequisites';
+
+/**
+ * Shared pieces of the writer tests: loop devices that are always detached, a cluster with its
+ * secrets for real boot payloads, requests as the app sends them, and independent readers
+ * (mtools, fsck.vfat, sysfs counters) for what reached the device.
+ */
+
+export const MiB = 1024 * 1024;
+
+/** Root, losetup and the fixture tools; skips (or fails under KUBEFLASH_STRICT=1) without them. */
+export function requireLoopDevices(ctx: SkippableContext): void {
+  requirePrerequisites(ctx, [
+    [isRoot(), 'loop devices need root'],
+    [hasCommand('losetup'), 'losetup (util-linux) is missing'],
+    [hasCommand('blockdev'), 'blockdev (util-linux) is missing'],
+  ]);
+  requireFixtureTools(ctx);
+}
+
+/** Loop devices attached by a test file; `detachAll` in afterEach, whatever happened. */
+export class LoopDevices {
+  readonly attached = new Set<string>();
+  /** The kernel's write counter of each device when it was attached (it survives detaching). */
+  readonly #baseline = new Map<string, number>();
+
+  async attach(file: string, options: string[] = []): Promise<string> {
+    const device = (await run('losetup', [...options, '--find', '--show', file])).trim();
+    this.attached.add(device);
+    this.#baseline.set(device, await bytesWrittenTo(device));
+    return device;
+  }
+
+  /** Attaches `file` to a given (free) device, e.g. one that was just detached. */
+  async attachAt(device: string, file: string): Promise<void> {
+    await run('losetup', [device, file]);
+    this.attached.add(device);
+    this.#baseline.set(device, await bytesWrittenTo(device));
+  }
+
+  /** Bytes the kernel wrote to the device since it was attached. */
+  async written(device: string): Promise<number> {
+    return (await bytesWrittenTo(device)) - (this.#baseline.get(device) ?? 0);
+  }
+
+  async detach(device: string): Promise<void> {
+    this.attached.delete(device);
+    this.#baseline.delete(device);
+    await run('losetup', ['--detach', device]);
+  }
+
+  async detachAll(): Promise<void> {
+    const errors: unknown[] = [];
+    for (const device of [...this.attached]) {
+      await this.detach(device).catch((error: unknown) => errors.push(error));
+    }
+    if (errors.length > 0) throw errors[0];
+  }
+}
+
+/** A sparse file of `size` bytes: a blank card. */
+export async function blankCard(path: string, size: number): Promise<string> {
+  await writeFile(path, '');
+  await truncate(path, size);
+  return path;
+}
+
+/** Bytes written to a block device since it was created (sysfs: sectors written × 512). */
+export async function bytesWrittenTo(device: string): Promise<number> {
+  const name = device.replace(/^\/dev\//, '');
+  const fields = (await readFile(`/sys/block/${name}/stat`, 'utf8')).trim().split(/\s+/);
+  return Number(fields[6]) * 512;
+}
+
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Bytes the file really occupies (its allocated blocks; holes do not count). */
+export async function allocatedBytes(path: string): Promise<number> {
+  return (await stat(path)).blocks * 512;
+}
+
+/** An ext filesystem's journal size in bytes (dumpe2fs), 0 for none. */
+export async function extJournalBytes(image: FixtureImage, dir: string): Promise<number> {
+  let total = 0;
+  for (const partition of image.partitions.filter((p) => p.filesystem === 'ext4')) {
+    const copy = join(dir, `journal-probe-${partition.index}.img`);
+    await extractPartition(image.path, partition, copy);
+    try {
+      const out = await run('dumpe2fs', ['-h', copy]);
+      // "Total journal size: 1024k" (older e2fsprogs: "Journal size: 1024k").
+      const match = /journal size:\s+(\d+)([KMG])/i.exec(out);
+      const unit = { K: 1024, M: MiB, G: 1024 * MiB }[match?.[2]?.toUpperCase() as 'K'];
+      if (match && unit) total += Number(match[1]) * unit;
+    } finally {
+      await rm(copy, { force: true });
+    }
+  }
+  return total;
+}
+
+export interface TestCluster {
+  cluster: Cluster;
+  secrets: Secrets;
+}
+
+/** A two-node cluster and its secrets: generate once per test file (key generation is slow). */
+export async function testCluster(): Promise<TestCluster> {
+  const cluster = createCluster({
+    name: 'lab',
+    subnet: '192.168.1.0/24',
+    gateway: '192.168.1.1',
+    dns: ['192.168.1.1'],
+    firstIp: '192.168.1.11',
+    controlPlanes: 1,
+    workers: 2,
+  });
+  return { cluster, secrets: await generateClusterSecrets(cluster) };
+}
+
+/** The real payload for node `index` on the OS found in the image, as main/provision makes it. */
+export async function nodePayload(
+  { cluster, secrets }: TestCluster,
+  imagePath: string,
+  index: number,
+): Promise<{ payload: BootPayload; hostname: string }> {
+  const node = cluster.spec.nodes[index]!;
+  const { payload } = await payloadForTarget(imagePath, {
+    cluster,
+    node,
+    secrets,
+    flashedAt: new Date(),
+  });
+  return { payload, hostname: node.hostname };
+}
+
+/** The request the app sends to the writer (payload base64-encoded, as over the socket). */
+export function flashRequest(
+  imagePath: string,
+  card: FlashRequest['card'],
+  payload: BootPayload,
+  verify = true,
+): FlashRequest {
+  return {
+    imagePath,
+    card,
+    payload: {
+      family: payload.family,
+      files: payload.files.map((f) => ({
+        path: f.path,
+        contentBase64: Buffer.from(f.content).toString('base64'),
+      })),
+      edits: payload.edits.map((e) => ({ path: e.path, ensure: e.ensure, remove: e.remove })),
+    },
+    verify,
+  };
+}
+
+/**
+ * The boot partition of a device as mtools reads it, through a symlink in `dir` (the helpers
+ * put their scratch folders beside the image path, which must not be /dev).
+ */
+export async function readBootWithMtools(
+  device: string,
+  offset: number,
+  dir: string,
+): Promise<Map<string, Buffer>> {
+  const link = join(dir, `${device.replace(/\W/g, '_')}-${Date.now()}`);
+  await symlink(device, link);
+  try {
+    return await mtoolsReadAll(link, offset);
+  } finally {
+    await rm(link, { force: true });
+  }
+}
+
+/** `fsck.vfat -n` on a device's boot partition (copied out with dd); exit code 0 means clean. */
+export async function fsckBoot(device: string, region: ImageRegion, dir: string) {
+  const copy = await mkdtemp(join(dir, 'fsck-'));
+  try {
+    const file = join(copy, 'boot.img');
+    await extractPartition(device, region, file);
+    return await runStatus('fsck.vfat', ['-n', file]);
+  } finally {
+    await rm(copy, { recursive: true, force: true });
+  }
+}
+
+/** Reads `length` bytes at `offset` of a file or device. */
+export async function readRange(path: string, offset: number, length: number): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(length);
+    let filled = 0;
+    while (filled < length) {
+      const { bytesRead } = await handle.read(buffer, filled, length - filled, offset + filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return buffer.subarray(0, filled);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Whether two files or devices hold the same bytes in [start, end). */
+export async function sameRange(a: string, b: string, start: number, end: number) {
+  for (let at = start; at < end; at += 4 * MiB) {
+    const length = Math.min(4 * MiB, end - at);
+    const [x, y] = await Promise.all([readRange(a, at, length), readRange(b, at, length)]);
+    if (!x.equals(y)) return false;
+  }
+  return true;
+}
+
+/** Progress events grouped by phase, in the order the phases came. */
+export function phasesOf(events: FlashProgress[]): string[] {
+  return events.map((e) => e.phase).filter((p, i, all) => i === 0 || all[i - 1] !== p);
+}
