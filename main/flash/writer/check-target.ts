@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { constants, type Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 
@@ -41,11 +42,17 @@ export async function checkTarget(
       device,
     );
   }
-  const mounts = await mountsOf(info, options.mountsFile);
+  let mounts = await mountsOf(info, options.mountsFile);
+  if (mounts.length > 0 && !options.mountsFile) {
+    // Desktops auto-mount an inserted card; the user chose to erase it, so unmount it as Etcher
+    // does. A busy mount (or swap) stays, and the card is refused below.
+    await unmountAll(mounts);
+    mounts = await mountsOf(info);
+  }
   if (mounts.length > 0) {
     throw new KubeflashError(
       'invalid-request',
-      `${device} is mounted at ${mounts.join(', ')}. Unmount it first (eject it in your file manager, or umount it), then flash again.`,
+      `${device} is mounted at ${mounts.join(', ')} and could not be unmounted (files on it are open?). Close them or eject it in your file manager, then flash again.`,
       device,
     );
   }
@@ -69,6 +76,15 @@ export async function checkTarget(
   }
   await probeWritable(info);
   return { info, size: identity.size, imageSize };
+}
+
+async function unmountAll(mounts: string[]): Promise<void> {
+  for (const target of mounts) {
+    if (target === '[swap]') continue;
+    await new Promise<void>((resolve) => {
+      execFile('umount', [target], { timeout: 10_000 }, () => resolve());
+    });
+  }
 }
 
 function differences(expected: CardIdentity, actual: CardIdentity): string[] {

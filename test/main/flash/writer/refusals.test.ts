@@ -1,10 +1,11 @@
-import { copyFile, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, opendir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { KubeflashError } from '../../../../common/errors';
+import { checkTarget } from '../../../../main/flash/writer/check-target';
 import { executeFlash } from '../../../../main/flash/writer/execute-flash';
 import { identifyCard } from '../../../../main/flash/writer/identify-card';
 import type { CardIdentity, FlashProgress } from '../../../../main/flash/writer/protocol';
@@ -127,7 +128,7 @@ describe('executeFlash refuses what it must not write', () => {
     expect(error.message).toMatch(/its size changed/);
   });
 
-  it('a mounted card (one of its partitions is mounted)', async (ctx) => {
+  it('a mounted card that cannot be unmounted (a file on it is open)', async (ctx) => {
     requireLoopDevices(ctx);
     requirePrerequisite(ctx, hasCommand('partx'), 'partx (util-linux) is missing');
     const card = join(dir, 'mounted.img');
@@ -147,13 +148,44 @@ describe('executeFlash refuses what it must not write', () => {
     await mkdir(point, { recursive: true });
     await run('mount', ['-t', 'ext4', '-o', 'ro,noload', root, point]);
     mounted.push(point);
+    const busy = await opendir(point); // keeps the mount busy: umount fails
     const info = await readTargetInfo(device);
     expect(info.partitions.map((p) => p.name)).toContain(`${device.slice(5)}p2`);
-    const error = await refused(await identifyCard(device), card);
-    expect(error.code).toBe('invalid-request');
-    expect(error.message).toBe(
-      `${device} is mounted at ${point}. Unmount it first (eject it in your file manager, or umount it), then flash again.`,
-    );
+    try {
+      const error = await refused(await identifyCard(device), card);
+      expect(error.code).toBe('invalid-request');
+      expect(error.message).toBe(
+        `${device} is mounted at ${point} and could not be unmounted (files on it are open?). Close them or eject it in your file manager, then flash again.`,
+      );
+    } finally {
+      await busy.close();
+    }
+  });
+
+  it('unmounts an auto-mounted card before writing it', async (ctx) => {
+    requireLoopDevices(ctx);
+    requirePrerequisite(ctx, hasCommand('partx'), 'partx (util-linux) is missing');
+    const card = join(dir, 'automounted.img');
+    await copyFile(image.path, card);
+    const device = await loops.attach(card, ['--partscan']);
+    await run('partx', ['--update', device]).catch(() => run('partx', ['--add', device]));
+    const root = `${device}p2`;
+    await expect
+      .poll(() =>
+        stat(root).then(
+          () => true,
+          () => false,
+        ),
+      )
+      .toBe(true);
+    const point = join(dir, 'mnt-auto');
+    await mkdir(point, { recursive: true });
+    await run('mount', ['-t', 'ext4', '-o', 'ro,noload', root, point]);
+    mounted.push(point);
+    const info = await readTargetInfo(device);
+    await checkTarget(image.path, await identifyCard(device));
+    expect(await mountsOf(info)).toEqual([]);
+    mounted.splice(mounted.indexOf(point), 1);
   });
 
   it('recognises a mount through another name for the same device (fake mounts table)', async (ctx) => {
