@@ -58,6 +58,8 @@ export type KubeconfigDestination =
  */
 export class ClusterWorkspace {
   readonly #unlocked = new Map<string, { secrets: Secrets; passphrase: string }>();
+  /** State-file updates of one cluster run one after another (two cards may finish together). */
+  readonly #stateQueue = new Map<string, Promise<unknown>>();
 
   constructor(private readonly options: WorkspaceOptions = {}) {}
 
@@ -156,8 +158,7 @@ export class ClusterWorkspace {
     if (!cluster.spec.nodes.some((n) => n.hostname === hostname)) {
       throw new KubeflashError('not-found', `No node named ${hostname} in ${path}`, hostname);
     }
-    const statePath = projectPaths(path).state;
-    await saveState(statePath, markForRebuild(await loadState(statePath), hostname, this.#now()));
+    await this.#updateState(path, (state) => markForRebuild(state, hostname, this.#now()));
     return this.view(path);
   }
 
@@ -167,13 +168,26 @@ export class ClusterWorkspace {
     hostname: string,
     outcome: { ok: true; card: CardIdentityState } | { ok: false; reason: string },
   ): Promise<ClusterState> {
+    return this.#updateState(path, (state) => {
+      const now = this.#now();
+      return outcome.ok
+        ? markFlashed(state, hostname, now, outcome.card)
+        : markFlashFailed(state, hostname, now, outcome.reason);
+    });
+  }
+
+  /** Read-change-write of the state file, serialised per cluster. */
+  #updateState(path: string, change: (state: ClusterState) => ClusterState): Promise<ClusterState> {
     const statePath = projectPaths(path).state;
-    const state = await loadState(statePath);
-    const now = this.#now();
-    const next = outcome.ok
-      ? markFlashed(state, hostname, now, outcome.card)
-      : markFlashFailed(state, hostname, now, outcome.reason);
-    await saveState(statePath, next);
+    const previous = this.#stateQueue.get(statePath) ?? Promise.resolve();
+    const next = previous
+      .catch(() => {})
+      .then(async () => {
+        const updated = change(await loadState(statePath));
+        await saveState(statePath, updated);
+        return updated;
+      });
+    this.#stateQueue.set(statePath, next);
     return next;
   }
 

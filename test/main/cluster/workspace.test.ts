@@ -605,3 +605,37 @@ describe('ClusterWorkspace SSH keys', () => {
     }
   });
 });
+
+describe('ClusterWorkspace state updates', () => {
+  it('records two flashes that finish at the same moment without losing either', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kubeflash-ws-race-'));
+    try {
+      const path = join(dir, 'lab.yaml');
+      const ws = new ClusterWorkspace({ vault: { kdf: { N: 2 ** 10, r: 8, p: 1 } } });
+      await ws.create(
+        path,
+        {
+          name: 'lab',
+          subnet: '192.168.1.0/24',
+          gateway: '192.168.1.1',
+          dns: ['192.168.1.1'],
+          firstIp: '192.168.1.11',
+          workers: 3,
+        },
+        'correct horse battery staple',
+      );
+      const card = { device: '/dev/loop1', size: 1 << 20, serial: null };
+      const hosts = [
+        'rpi-kube-cp-01',
+        'rpi-kube-worker-01',
+        'rpi-kube-worker-02',
+        'rpi-kube-worker-03',
+      ];
+      await Promise.all(hosts.map((h) => ws.recordFlash(path, h, { ok: true, card })));
+      const { state } = await ws.view(path);
+      expect(hosts.map((h) => state.nodes[h]?.status)).toEqual(hosts.map(() => 'flashed'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

@@ -2,9 +2,14 @@ import type { Drive } from '../../../../common/drives';
 
 export type DriveEvent = { type: 'attached'; drive: Drive } | { type: 'detached'; device: string };
 
+/** Device order, numerically (loop2 before loop10), so rows do not jump. */
+export function compareDevices(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}
+
 /** Sorted by device, numerically (loop2 before loop10), so rows do not jump. */
 export function sortDrives(drives: readonly Drive[]): Drive[] {
-  return [...drives].sort((a, b) => a.device.localeCompare(b.device, 'en', { numeric: true }));
+  return [...drives].sort((a, b) => compareDevices(a.device, b.device));
 }
 
 /** Apply one hot-plug event to the shown list. */
