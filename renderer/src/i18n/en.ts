@@ -432,7 +432,7 @@ export const en = {
     preparing: 'Preparing…',
     cancelling: 'Cancelling…',
     cancelJob: 'Cancel',
-    succeeded: 'Written, verified and ejected',
+    succeeded: 'Written and verified',
     succeededDetail: '{{family}} · {{bytes}} written',
     failed: 'Flash failed',
     retry: 'Retry',

@@ -423,7 +423,7 @@ export const zhCN: Messages = {
     preparing: '正在准备…',
     cancelling: '正在取消…',
     cancelJob: '取消',
-    succeeded: '已写入、校验并弹出',
+    succeeded: '已写入并校验',
     succeededDetail: '{{family}} · 已写入 {{bytes}}',
     failed: '烧录失败',
     retry: '重试',
