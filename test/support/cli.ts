@@ -27,6 +27,7 @@ export function kubeflash(
         resolve({ code, stdout, stderr });
       },
     );
+    child.stdin?.on('error', () => {});
     child.stdin?.end();
   });
 }

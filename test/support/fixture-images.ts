@@ -570,6 +570,7 @@ export function runStatus(
     });
     if (input !== undefined && child.stdin) {
       child.stdin.on('error', () => undefined); // a tool that exits early: its exit code tells
+      child.stdin.on('error', () => {}); // the program may exit without reading stdin
       child.stdin.end(input);
     }
   });
