@@ -154,7 +154,13 @@ export class FlashService {
   }
 }
 
-function toFlashRequest(imagePath: string, card: CardIdentity, payload: BootPayload): FlashRequest {
+/** The request the app sends to the writer (payload base64-encoded, as over the socket). */
+export function toFlashRequest(
+  imagePath: string,
+  card: CardIdentity,
+  payload: BootPayload,
+  verify = true,
+): FlashRequest {
   return {
     imagePath,
     card,
@@ -166,6 +172,6 @@ function toFlashRequest(imagePath: string, card: CardIdentity, payload: BootPayl
       })),
       edits: payload.edits.map((e) => ({ path: e.path, ensure: e.ensure, remove: e.remove })),
     },
-    verify: true,
+    verify,
   };
 }

@@ -5,6 +5,7 @@ import { type FileHandle, open, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { KubeflashError } from '../../../common/errors';
+import { probeSize as probeDeviceSize } from '../../provision/disk/open-disk';
 import type { CardIdentity } from './protocol';
 import { readSysfs, readTargetInfo, type TargetInfo } from './target-info';
 
@@ -106,27 +107,10 @@ function clip(value: string): string {
   return value.length > 256 ? value.slice(0, 256) : value;
 }
 
-/** A device's size by finding its last readable sector (platforms without sysfs). */
+/** A regular file's size, else the device's by probing (platforms without sysfs). */
 async function probeSize(handle: FileHandle): Promise<number> {
   const stats = await handle.stat();
-  if (stats.isFile()) return stats.size;
-  const sector = Buffer.alloc(512);
-  const readable = async (index: number): Promise<boolean> =>
-    (await handle.read(sector, 0, 512, index * 512).catch(() => ({ bytesRead: 0 }))).bytesRead ===
-    512;
-  if (!(await readable(0))) return 0;
-  let low = 0;
-  let high = 1;
-  while (await readable(high)) {
-    low = high;
-    high *= 2;
-  }
-  while (high - low > 1) {
-    const mid = Math.floor((low + high) / 2);
-    if (await readable(mid)) low = mid;
-    else high = mid;
-  }
-  return (low + 1) * 512;
+  return stats.isFile() ? stats.size : probeDeviceSize(handle);
 }
 
 function openForReadError(device: string, error: unknown): KubeflashError {

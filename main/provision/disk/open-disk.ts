@@ -128,7 +128,8 @@ async function deviceSize(handle: FileHandle, stats: Stats): Promise<number> {
   return probeSize(handle);
 }
 
-async function probeSize(handle: FileHandle): Promise<number> {
+/** A device's size by finding its last readable sector (where no OS call gives it). */
+export async function probeSize(handle: FileHandle): Promise<number> {
   const sector = Buffer.alloc(512);
   const readable = async (index: number): Promise<boolean> =>
     (await handle.read(sector, 0, 512, index * 512).catch(() => ({ bytesRead: 0 }))).bytesRead ===

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 import { type Cluster, createCluster } from '../../../../common/cluster';
 import { generateClusterSecrets } from '../../../../main/cluster';
-import type { FlashProgress, FlashRequest } from '../../../../main/flash/writer/protocol';
+import type { FlashProgress } from '../../../../main/flash/writer/protocol';
 import { payloadForTarget } from '../../../../main/provision';
 import type { BootPayload } from '../../../../main/provision/model';
 import type { Secrets } from '../../../../main/secrets';
@@ -162,27 +162,7 @@ export async function nodePayload(
   return { payload, hostname: node.hostname };
 }
 
-/** The request the app sends to the writer (payload base64-encoded, as over the socket). */
-export function flashRequest(
-  imagePath: string,
-  card: FlashRequest['card'],
-  payload: BootPayload,
-  verify = true,
-): FlashRequest {
-  return {
-    imagePath,
-    card,
-    payload: {
-      family: payload.family,
-      files: payload.files.map((f) => ({
-        path: f.path,
-        contentBase64: Buffer.from(f.content).toString('base64'),
-      })),
-      edits: payload.edits.map((e) => ({ path: e.path, ensure: e.ensure, remove: e.remove })),
-    },
-    verify,
-  };
-}
+export { toFlashRequest as flashRequest } from '../../../../main/flash/flash-service';
 
 /**
  * The boot partition of a device as mtools reads it, through a symlink in `dir` (the helpers
