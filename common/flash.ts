@@ -91,6 +91,8 @@ export const FlashFinishedEvent = z.object({
   ok: z.boolean(),
   family: z.string().nullable(),
   bytesWritten: z.number().nullable(),
+  /** Whether the card was ejected (false for loop devices and where no eject exists). */
+  ejected: z.boolean().nullable(),
   error: SerializedError.nullable(),
 });
 export type FlashFinishedEvent = z.infer<typeof FlashFinishedEvent>;

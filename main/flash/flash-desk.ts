@@ -143,6 +143,7 @@ export class FlashDesk {
             ok: true,
             family: outcome.family,
             bytesWritten: outcome.result.bytesWritten,
+            ejected: outcome.result.ejected,
             error: null,
           }),
         (error: unknown) =>
@@ -151,6 +152,7 @@ export class FlashDesk {
             ok: false,
             family: null,
             bytesWritten: null,
+            ejected: null,
             error: serializeError(error),
           }),
       )

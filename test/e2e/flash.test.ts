@@ -265,7 +265,8 @@ describe('flash next card end to end', () => {
     }
     const phases = await page.evaluate<string[]>('[...window.seenFlashPhases]');
     expect(phases).toContain('writing');
-    expect(await job.textContent()).toContain('insert the next card');
+    // A loop device cannot be ejected: the job says to remove the card before the next one.
+    expect(await job.textContent()).toContain('remove the card, then insert the next one');
 
     // The node is flashed, and the following node is the next card.
     const next = page.getByTestId('next-node');

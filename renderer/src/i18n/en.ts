@@ -392,6 +392,7 @@ export const en = {
     imageNotChecked: 'Not checked yet (it is checked when the card is written).',
     insertCard: 'Insert a card for {{hostname}} and choose it below.',
     insertNext: '{{hostname}} is done: insert the next card.',
+    removeThenInsertNext: '{{hostname}} is done: remove the card, then insert the next one.',
     drivesHeading: 'Drives',
     emptyTitle: 'No drives found',
     emptyBody: 'Insert an SD card. It appears here as soon as the system sees it.',

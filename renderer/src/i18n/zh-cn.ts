@@ -384,6 +384,7 @@ export const zhCN: Messages = {
     imageNotChecked: '尚未检查（写入存储卡时会检查）。',
     insertCard: '请为 {{hostname}} 插入一张存储卡，然后在下方选择它。',
     insertNext: '{{hostname}} 已完成：请插入下一张卡。',
+    removeThenInsertNext: '{{hostname}} 已完成：请取出这张卡，再插入下一张。',
     drivesHeading: '驱动器',
     emptyTitle: '未找到驱动器',
     emptyBody: '请插入 SD 卡，系统识别后会立即显示在这里。',

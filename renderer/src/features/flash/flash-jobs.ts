@@ -22,6 +22,8 @@ export interface FlashJob {
   progress: JobProgress | null;
   family: string | null;
   bytesWritten: number | null;
+  /** The card was ejected; when not, the user removes it once the job is done. */
+  ejected: boolean;
   error: string | null;
 }
 
@@ -53,6 +55,7 @@ export function flashJobsReducer(jobs: readonly FlashJob[], action: FlashJobActi
           progress: null,
           family: null,
           bytesWritten: null,
+          ejected: false,
           error: null,
         },
       ];
@@ -80,6 +83,7 @@ export function flashJobsReducer(jobs: readonly FlashJob[], action: FlashJobActi
         status: event.ok ? 'succeeded' : 'failed',
         family: event.family,
         bytesWritten: event.bytesWritten,
+        ejected: event.ejected ?? false,
         error: event.ok ? null : (event.error?.message ?? null),
       }));
     }
@@ -142,6 +146,7 @@ function upsertFromEvent(
     progress: null,
     family: null,
     bytesWritten: null,
+    ejected: false,
     error: null,
   };
   return [...jobs, change(seen)];

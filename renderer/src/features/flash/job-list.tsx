@@ -105,7 +105,11 @@ function SucceededJob({ job }: { job: FlashJob }) {
           </span>
         )}
       </p>
-      <p className="notice">{t('flash.insertNext', { hostname: job.hostname })}</p>
+      <p className="notice">
+        {t(job.ejected ? 'flash.insertNext' : 'flash.removeThenInsertNext', {
+          hostname: job.hostname,
+        })}
+      </p>
       <div className="job-actions">
         <button type="button" className="small" onClick={() => dismiss(job)}>
           {t('flash.dismiss')}

@@ -48,6 +48,7 @@ function finished(jobId: string, patch: Partial<FlashFinishedEvent> = {}): Flash
       ok: true,
       family: 'ubuntu',
       bytesWritten: 400,
+      ejected: false,
       error: null,
       ...patch,
     },
@@ -78,6 +79,16 @@ describe('flash jobs', () => {
       { key: 'r1', status: 'succeeded', family: 'ubuntu', bytesWritten: 400, error: null },
     ]);
     expect(lastFlashedHostname(jobs)).toBe('rpi-kube-cp-01');
+  });
+
+  it('remembers whether the card was ejected (else the user removes it first)', () => {
+    const started = run([
+      requested('r1', 'rpi-kube-cp-01', '/dev/sdb'),
+      { type: 'started', key: 'r1', jobId: 'j1' },
+    ]);
+    expect(run([finished('j1', { ejected: true })], started)[0]!.ejected).toBe(true);
+    expect(run([finished('j1', { ejected: false })], started)[0]!.ejected).toBe(false);
+    expect(run([finished('j1', { ejected: null })], started)[0]!.ejected).toBe(false);
   });
 
   it('keeps the Node side error of a failed job, and a refused start', () => {
