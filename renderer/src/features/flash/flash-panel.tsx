@@ -3,8 +3,9 @@ import { useTranslation } from 'react-i18next';
 
 import type { AppInfo } from '../../../../common/app-info';
 import type { ClusterView } from '../../../../common/cluster-view';
-import { EmptyState, ErrorState, LoadingState } from '../../components/state-views';
+import { EmptyState, LoadingState } from '../../components/state-views';
 import { useCluster, useOpenCluster } from '../cluster/cluster-context';
+import { ReopenFailed } from '../cluster/reopen-failed';
 import { useImageInspections } from '../image/image-inspection-context';
 import { checkedImageSize } from '../image/image-inspections';
 import { useCatalog } from '../image/use-catalog';
@@ -33,13 +34,12 @@ export function FlashPanel({ appInfo }: { appInfo: AppInfo }) {
       return <LoadingState />;
     case 'failed':
       return (
-        <ErrorState
+        <ReopenFailed
           error={state.error}
-          title={t('cluster.reopenFailed', { path: state.path })}
+          path={state.path}
           onRetry={retryReopen}
-        >
-          <a href="#/cluster">{t('flash.goToCluster')}</a>
-        </ErrorState>
+          linkText={t('flash.goToCluster')}
+        />
       );
     case 'closed':
       return (

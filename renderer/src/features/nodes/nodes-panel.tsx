@@ -2,10 +2,11 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { IssueList } from '../../components/issue-list';
-import { EmptyState, ErrorState, LoadingState } from '../../components/state-views';
+import { EmptyState, LoadingState } from '../../components/state-views';
 import { useCluster, useOpenCluster } from '../cluster/cluster-context';
 import { nodeTableIssues } from '../cluster/issues';
 import { PlanToolbar } from '../cluster/plan-toolbar';
+import { ReopenFailed } from '../cluster/reopen-failed';
 import { BulkAddDialog } from './bulk-add-dialog';
 import { NodeTable } from './node-table';
 
@@ -18,13 +19,12 @@ export function NodesPanel() {
       return <LoadingState />;
     case 'failed':
       return (
-        <ErrorState
+        <ReopenFailed
           error={state.error}
-          title={t('cluster.reopenFailed', { path: state.path })}
+          path={state.path}
           onRetry={retryReopen}
-        >
-          <a href="#/cluster">{t('nodes.goToCluster')}</a>
-        </ErrorState>
+          linkText={t('nodes.goToCluster')}
+        />
       );
     case 'closed':
       return (

@@ -1,9 +1,7 @@
-import { copyFile, mkdtemp, open, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { open } from 'node:fs/promises';
 
 import { FileDisk } from 'file-disk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import {
   applyBootPayload,
@@ -15,47 +13,17 @@ import {
 import { FatVolume } from '../../../../main/provision/disk/fat/volume';
 import type { BootPayload } from '../../../../main/provision/model';
 import {
-  type FixtureImage,
-  type FixtureKind,
   fsckFat,
   makeFixtureImage,
-  missingFixtureTools,
   mtoolsRead,
   pseudoRandomBytes,
   requireFixtureTools,
 } from '../../../support/fixture-images';
 import { rejection, samplePayload, sha256 } from './helpers';
-
-const kinds = [
-  'raspios-bookworm',
-  'raspios-trixie',
-  'ubuntu',
-  'hypriot',
-  'alpine',
-  'alpine-legacy',
-] as const satisfies readonly FixtureKind[];
+import { usePristineImages } from './pristine-images';
 
 describe('applyBootPayload edge cases', () => {
-  let dir: string;
-  const pristine = new Map<string, FixtureImage>();
-  let counter = 0;
-
-  beforeAll(async () => {
-    if (missingFixtureTools().length > 0) return;
-    dir = await mkdtemp(join(tmpdir(), 'kubeflash-apply-'));
-    for (const kind of [...kinds, 'unknown'] as const)
-      pristine.set(kind, await makeFixtureImage(kind, dir));
-  });
-  afterAll(async () => {
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
-
-  async function copyOf(kind: FixtureKind): Promise<FixtureImage> {
-    const image = pristine.get(kind)!;
-    const path = join(dir, `copy-${counter++}-${kind}.img`);
-    await copyFile(image.path, path);
-    return { ...image, path };
-  }
+  const { copyOf, workDir } = usePristineImages();
 
   it('overwriting with shorter content leaves no tail and frees the clusters again', async (ctx) => {
     requireFixtureTools(ctx);
@@ -235,7 +203,10 @@ describe('applyBootPayload edge cases', () => {
   it('reports a full boot partition (and writes FAT12 too)', async (ctx) => {
     requireFixtureTools(ctx);
     // FAT12 with 8 KiB clusters: few clusters, so filling it is quick.
-    const image = await makeFixtureImage('unknown', dir, { fatBits: 12, fileName: 'fat12.img' });
+    const image = await makeFixtureImage('unknown', workDir(), {
+      fatBits: 12,
+      fileName: 'fat12.img',
+    });
     const small = { path: 'kubeflash/a/b.txt', content: Buffer.from('fits\n') };
     await applyBootPayload(image.path, { family: 'alpine', files: [small], edits: [] });
     expect(await mtoolsRead(image.path, image.boot!.offset, small.path)).toEqual(small.content);

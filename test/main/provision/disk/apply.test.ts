@@ -1,55 +1,20 @@
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { applyBootPayload, readBackPayload, splitArguments } from '../../../../main/provision/disk';
 import { cgroupKernelArgs } from '../../../../main/provision/model';
 import {
-  type FixtureImage,
-  type FixtureKind,
   fsckFat,
-  makeFixtureImage,
-  missingFixtureTools,
   mtoolsList,
   mtoolsReadAll,
   requireFixtureTools,
 } from '../../../support/fixture-images';
 import { firstrunArg, samplePayload, sha256 } from './helpers';
-
-const kinds = [
-  'raspios-bookworm',
-  'raspios-trixie',
-  'ubuntu',
-  'hypriot',
-  'alpine',
-  'alpine-legacy',
-] as const satisfies readonly FixtureKind[];
+import { osKinds, usePristineImages } from './pristine-images';
 
 describe('applyBootPayload', () => {
-  let dir: string;
-  const pristine = new Map<string, FixtureImage>();
-  let counter = 0;
+  const { copyOf } = usePristineImages();
 
-  beforeAll(async () => {
-    if (missingFixtureTools().length > 0) return;
-    dir = await mkdtemp(join(tmpdir(), 'kubeflash-apply-'));
-    for (const kind of [...kinds, 'unknown'] as const)
-      pristine.set(kind, await makeFixtureImage(kind, dir));
-  });
-  afterAll(async () => {
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
-
-  async function copyOf(kind: FixtureKind): Promise<FixtureImage> {
-    const image = pristine.get(kind)!;
-    const path = join(dir, `copy-${counter++}-${kind}.img`);
-    await copyFile(image.path, path);
-    return { ...image, path };
-  }
-
-  for (const kind of kinds) {
+  for (const kind of osKinds) {
     it(`${kind}: files and cmdline edit read back exactly with mtools; fsck.vfat -n clean; twice = once`, async (ctx) => {
       requireFixtureTools(ctx);
       const image = await copyOf(kind);
