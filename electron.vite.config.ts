@@ -32,6 +32,10 @@ export default defineConfig({
           cli: resolve('main/cli/index.ts'),
           writer: resolve('main/writer/index.ts'),
         },
+        // Shared and lazily loaded chunks (each CLI command's implementation) sit beside the
+        // entries, not in chunks/: code that finds the writer or the renderer from its own
+        // import.meta.url (main/cli/flash-context.ts, serve-action.ts) then works in any chunk.
+        output: { chunkFileNames: '[name]-[hash].js' },
       },
     },
   },

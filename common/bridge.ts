@@ -9,6 +9,8 @@ export type Bridge = {
   [N in CallName]: (params: CallParams<N>) => Promise<ResultMessage>;
 } & {
   onEvent(listener: (message: EventMessage) => void): () => void;
+  /** Where a dropped or picked file lives (Electron's webUtils.getPathForFile); '' when nowhere. */
+  pathForFile(file: File): string;
 };
 
 export const bridgeGlobalName = 'kubeflashBridge';

@@ -6,6 +6,7 @@ import { AbsolutePath, ClusterDocument, OpenedClusterFile, SavedClusterFile } fr
 import {
   ClusterView,
   CreateClusterRequest,
+  KubeconfigDestination,
   Passphrase,
   WriteKubeconfigRequest,
   WrittenKubeconfig,
@@ -14,6 +15,7 @@ import { Drive, DriveDetached } from './drives';
 import {
   CatalogView,
   FlashFinishedEvent,
+  FlashJobView,
   FlashNodeRequest,
   FlashProgressEvent,
   FlashTarget,
@@ -21,6 +23,13 @@ import {
   ImageProgressEvent,
   InspectedImage,
 } from './flash';
+import {
+  HealthAlert,
+  HealthLogEvent,
+  HealthView,
+  SmokeTestProgress,
+  SmokeTestResult,
+} from './health-view';
 import { Settings, SettingsPatch } from './settings';
 
 /**
@@ -84,13 +93,57 @@ export const contract = {
       z.object({ jobId: z.string().min(1).max(64) }).strict(),
       z.object({ cancelled: z.boolean() }),
     ),
+    /** Running and recently finished flash jobs: a reload or another window sees them too. */
+    listFlashJobs: call(NoParams, z.array(FlashJobView)),
+    /** Stops every check of this image under way (download, decompression); it fails as cancelled. */
+    cancelInspectImage: call(
+      z.object({ image: z.string().min(1).max(4096) }).strict(),
+      z.object({ cancelled: z.boolean() }),
+    ),
+    /** A native dialog for an image file; only where AppInfo.fileDialogs is true. */
+    pickImageFile: call(NoParams, z.object({ path: z.string().nullable() })),
     /** A native file dialog; only where AppInfo.fileDialogs is true. `null` when cancelled. */
     pickClusterFile: call(
       z.object({ purpose: z.enum(['open', 'save']) }).strict(),
       z.object({ path: z.string().nullable() }),
     ),
+    /** Watch a cluster come up (flow 6); the view then changes through healthChanged events. */
+    startHealthWatch: call(z.object({ path: AbsolutePath }).strict(), HealthView),
+    stopHealthWatch: call(
+      z.object({ path: AbsolutePath }).strict(),
+      z.object({ stopped: z.boolean() }),
+    ),
+    healthView: call(z.object({ path: AbsolutePath }).strict(), HealthView),
+    /** A node's live bootstrap log; lines arrive as healthLog events with the stream id. */
+    followNodeLog: call(
+      z.object({ path: AbsolutePath, hostname: z.string().min(1).max(63) }).strict(),
+      z.object({ streamId: z.string() }),
+    ),
+    stopNodeLog: call(
+      z.object({ streamId: z.string().min(1).max(64) }).strict(),
+      z.object({ stopped: z.boolean() }),
+    ),
+    /** A DaemonSet that must run on every schedulable node, then is deleted; progress as events. */
+    runSmokeTest: call(
+      z
+        .object({
+          path: AbsolutePath,
+          timeoutSeconds: z.number().int().min(10).max(3600).optional(),
+        })
+        .strict(),
+      SmokeTestResult,
+    ),
+    /** The fallback kubeconfig: the init node's own, read over SSH, saved or merged. */
+    fetchKubeconfigFromNode: call(
+      z.object({ path: AbsolutePath, destination: KubeconfigDestination }).strict(),
+      WrittenKubeconfig,
+    ),
   },
   events: {
+    healthChanged: HealthView,
+    healthAlert: HealthAlert,
+    healthLog: HealthLogEvent,
+    smokeTestProgress: SmokeTestProgress,
     driveAttached: Drive,
     driveDetached: DriveDetached,
     imageProgress: ImageProgressEvent,

@@ -96,3 +96,31 @@ export const FlashFinishedEvent = z.object({
   error: SerializedError.nullable(),
 });
 export type FlashFinishedEvent = z.infer<typeof FlashFinishedEvent>;
+
+/** A flash job as the Node side keeps it: running, or finished recently (a reload sees both). */
+export const FlashJobView = z.object({
+  jobId: z.string(),
+  hostname: z.string(),
+  device: z.string(),
+  clusterPath: z.string(),
+  startedAt: z.string(),
+  /** The latest progress event's fields; null until the first one. */
+  progress: FlashProgressEvent.omit({ jobId: true, hostname: true, device: true }).nullable(),
+  /** The outcome, once finished; null while the card is being written. */
+  finished: FlashFinishedEvent.omit({ jobId: true, hostname: true, device: true }).nullable(),
+});
+export type FlashJobView = z.infer<typeof FlashJobView>;
+
+/** The endings of image files a file dialog offers (the format itself is detected by content). */
+export const imageFileExtensions = ['img', 'xz', 'zip', 'gz', 'bz2', 'zst'] as const;
+
+/** The web server's upload endpoint (POST the file's bytes; `?name=` its file name). */
+export const imageUploadPath = '/api/upload-image';
+
+/** What the upload endpoint answers: where the image now is on the server, for inspectImage. */
+export const UploadedImage = z.object({
+  path: AbsolutePath,
+  name: z.string(),
+  size: z.number().int().nonnegative(),
+});
+export type UploadedImage = z.infer<typeof UploadedImage>;

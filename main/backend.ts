@@ -10,7 +10,14 @@ import {
   listDrives as listSystemDrives,
   type WriterCommand,
 } from './flash';
-import { createDispatcher, createHandlers, type Dispatch, EventHub } from './rpc';
+import { defaultHealthSources, HealthService, type HealthSources } from './health';
+import {
+  createDispatcher,
+  createHandlers,
+  type Dispatch,
+  EventHub,
+  type FileDialogKind,
+} from './rpc';
 import { SettingsStore } from './settings';
 
 export interface BackendOptions {
@@ -18,7 +25,7 @@ export interface BackendOptions {
   /** Where settings.json lives; null keeps settings in memory. */
   configDir: string | null;
   settingsOverrides?: SettingsPatch;
-  pickClusterFile?: (purpose: 'open' | 'save') => Promise<string | null>;
+  pickFile?: (kind: FileDialogKind) => Promise<string | null>;
   driveListIntervalMs?: number;
   passphraseKeeper?: PassphraseKeeper;
   workspace?: WorkspaceOptions;
@@ -27,12 +34,16 @@ export interface BackendOptions {
   /** The image cache; defaults to the platform's cache folder. */
   cacheDir?: string;
   log?: (message: string) => void;
+  /** The SSH and Kubernetes sides of the health watch; defaults to the real ones. */
+  healthSources?: HealthSources;
 }
 
 export interface Backend {
   dispatch: Dispatch;
   workspace: ClusterWorkspace;
   events: EventHub;
+  /** The image cache folder (the web server puts uploaded images beside it). */
+  imageCacheDir: string;
   stop(): void;
 }
 
@@ -73,22 +84,36 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       flashFinished: (event) => events.emit('flashFinished', event),
     },
   });
+  const health = new HealthService({
+    workspace,
+    sources: options.healthSources ?? defaultHealthSources(),
+    events: {
+      healthChanged: (view) => events.emit('healthChanged', view),
+      healthAlert: (alert) => events.emit('healthAlert', alert),
+      healthLog: (event) => events.emit('healthLog', event),
+      smokeTestProgress: (event) => events.emit('smokeTestProgress', event),
+    },
+    log: options.log,
+  });
   const dispatch = createDispatcher(
     createHandlers({
       appInfo: options.appInfo,
       settings,
       workspace,
       flash,
+      health,
       passphraseKeeper: options.passphraseKeeper,
       listDrives: listSystemDrives,
-      pickClusterFile: options.pickClusterFile,
+      pickFile: options.pickFile,
     }),
   );
   return {
     dispatch,
     events,
     workspace,
+    imageCacheDir: cache.dir,
     stop: () => {
+      health.stopAll();
       watcher.stop();
       engine.close();
     },

@@ -1,4 +1,4 @@
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 
 import type { Bridge } from '../common/bridge';
 import { bridgeGlobalName } from '../common/bridge';
@@ -24,6 +24,8 @@ const bridge = {
       ipcRenderer.removeListener(ipcChannels.event, wrapped);
     };
   },
+  // The renderer is sandboxed and File.path is gone: only the preload can ask for a path.
+  pathForFile: (file: File) => webUtils.getPathForFile(file),
 } as Bridge;
 
 contextBridge.exposeInMainWorld(bridgeGlobalName, bridge);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { roles } from './roles';
 import { distributionNames } from './versions';
 
 /**
@@ -8,8 +9,7 @@ import { distributionNames } from './versions';
  */
 export const clusterApiVersion = 'kubeflash.io/v1alpha1';
 
-export const roles = ['control-plane', 'worker'] as const;
-export type Role = (typeof roles)[number];
+export { type Role, roles } from './roles';
 
 const text = (max: number) => z.string().max(max);
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { ClusterTimeline } from '../health';
+
 /**
  * Runtime state beside the plan (`<name>.state.json`): what happened to each node's card. Written
  * by the unprivileged app, never by the elevated writer; not meant for version control.
@@ -36,6 +38,8 @@ export const ClusterState = z
     apiVersion: z.literal(clusterStateApiVersion),
     kind: z.literal('ClusterState'),
     nodes: z.record(z.string(), NodeState).default({}),
+    /** When nodes were first seen up, joined, Ready (flow 6); absent until a health watch ran. */
+    timeline: ClusterTimeline.optional(),
   })
   .strict();
 export type ClusterState = z.infer<typeof ClusterState>;
@@ -66,9 +70,14 @@ export function markForRebuild(state: ClusterState, hostname: string, now: Date)
  */
 export function pruneState(state: ClusterState, hostnames: readonly string[]): ClusterState {
   const keep = new Set(hostnames);
+  const kept = <T>(record: Record<string, T>) =>
+    Object.fromEntries(Object.entries(record).filter(([name]) => keep.has(name)));
   return {
     ...state,
-    nodes: Object.fromEntries(Object.entries(state.nodes).filter(([name]) => keep.has(name))),
+    nodes: kept(state.nodes),
+    ...(state.timeline
+      ? { timeline: { ...state.timeline, nodes: kept(state.timeline.nodes) } }
+      : {}),
   };
 }
 

@@ -18,6 +18,7 @@ import {
 } from '../../common/cluster';
 import type { ClusterView, SecretsStatus } from '../../common/cluster-view';
 import { KubeflashError } from '../../common/errors';
+import type { ClusterTimeline } from '../../common/health';
 import {
   apiServerUrl,
   buildKubeconfig,
@@ -176,6 +177,21 @@ export class ClusterWorkspace {
     });
   }
 
+  /**
+   * Change the health timeline (flow 6) in step with flash results; `change` returns the timeline
+   * it was given when nothing new happened, and then nothing is written.
+   */
+  async updateTimeline(
+    path: string,
+    change: (timeline: ClusterTimeline, state: ClusterState) => ClusterTimeline,
+  ): Promise<ClusterState> {
+    return this.#updateState(path, (state) => {
+      const before = state.timeline ?? { nodes: {} };
+      const after = change(before, state);
+      return after === before ? state : { ...state, timeline: after };
+    });
+  }
+
   /** Read-change-write of the state file, serialised per cluster. */
   #updateState(path: string, change: (state: ClusterState) => ClusterState): Promise<ClusterState> {
     const statePath = projectPaths(path).state;
@@ -183,8 +199,10 @@ export class ClusterWorkspace {
     const next = previous
       .catch(() => {})
       .then(async () => {
-        const updated = change(await loadState(statePath));
-        await saveState(statePath, updated);
+        const current = await loadState(statePath);
+        const updated = change(current);
+        // A change that returns the state itself changed nothing: no write (health probes).
+        if (updated !== current) await saveState(statePath, updated);
         return updated;
       });
     this.#stateQueue.set(statePath, next);
@@ -227,6 +245,11 @@ export class ClusterWorkspace {
 
   async writeKubeconfig(path: string, destination: KubeconfigDestination, contextName?: string) {
     const { text, contextName: context } = await this.kubeconfig(path, contextName);
+    return this.storeKubeconfig(text, destination, context);
+  }
+
+  /** Save or merge a kubeconfig's text: the generated one, or one fetched from the init node. */
+  async storeKubeconfig(text: string, destination: KubeconfigDestination, context: string) {
     if (destination.kind === 'file') {
       const saved = await saveKubeconfig(destination.file, text);
       return { ...saved, contextName: context };

@@ -5,6 +5,7 @@ import { serializeError } from '../../common/errors';
 import type {
   CatalogImageView,
   FlashFinishedEvent,
+  FlashJobView,
   FlashProgressEvent,
   FlashTarget,
   ImageCacheView,
@@ -12,9 +13,11 @@ import type {
 } from '../../common/flash';
 import { detectOs } from '../provision';
 import { targetRefusals } from './drive-constraints';
+import { FlashJobRecords } from './flash-job-records';
 import type { FlashService, FlashStepProgress } from './flash-service';
 import { cacheInfo, type CatalogImage, clearCache, type LoadedCatalogs } from './image';
 import { parseImageReference, resolveImage } from './image-reference';
+import { clearUploads, imageUploadsDir, listUploads } from './image-uploads';
 
 export interface FlashDeskEvents {
   imageProgress(event: {
@@ -46,6 +49,9 @@ export interface FlashDeskDeps {
  */
 export class FlashDesk {
   readonly #jobs = new Map<string, AbortController>();
+  readonly #records = new FlashJobRecords();
+  /** Image checks under way, by the reference they check (cancelInspectImage stops them). */
+  readonly #inspections = new Map<string, Set<AbortController>>();
 
   constructor(private readonly deps: FlashDeskDeps) {}
 
@@ -56,10 +62,12 @@ export class FlashDesk {
 
   async imageCache(): Promise<ImageCacheView> {
     const info = await cacheInfo(this.#cacheLocation());
+    // Uploaded images (web mode) sit beside the cache and go when it is cleared: counted too.
+    const uploads = await listUploads(imageUploadsDir(this.deps.cache.dir));
     return {
       dir: info.dir,
       maxBytes: info.maxBytes,
-      totalBytes: info.totalBytes,
+      totalBytes: info.totalBytes + uploads.reduce((sum, upload) => sum + upload.bytes, 0),
       entries: info.entries.map((e) => ({
         sha256: e.sha256,
         size: e.size,
@@ -71,14 +79,35 @@ export class FlashDesk {
 
   async clearImageCache(): Promise<ImageCacheView> {
     await clearCache(this.#cacheLocation());
+    await clearUploads(imageUploadsDir(this.deps.cache.dir));
     return this.imageCache();
   }
 
   async inspectImage(image: string): Promise<InspectedImage> {
+    const controller = new AbortController();
+    const running = this.#inspections.get(image) ?? new Set();
+    this.#inspections.set(image, running.add(controller));
+    try {
+      return await this.#inspect(image, controller.signal);
+    } finally {
+      running.delete(controller);
+      if (running.size === 0) this.#inspections.delete(image);
+    }
+  }
+
+  /** The check fails as cancelled; what it had decompressed is not kept (prepareImage's rule). */
+  cancelInspectImage(image: string): boolean {
+    const running = this.#inspections.get(image);
+    for (const controller of running ?? []) controller.abort();
+    return running !== undefined;
+  }
+
+  async #inspect(image: string, signal: AbortSignal): Promise<InspectedImage> {
     const prepared = await resolveImage(parseImageReference(image), {
       cacheDir: this.deps.cache.dir,
       maxCacheBytes: this.deps.cache.maxBytes,
       catalog: async () => (await this.deps.catalogs()).images,
+      signal,
       onProgress: (p) =>
         this.deps.events.imageProgress({
           reference: image,
@@ -124,6 +153,11 @@ export class FlashDesk {
     const controller = new AbortController();
     this.#jobs.set(jobId, controller);
     const who = { jobId, hostname: request.hostname, device: request.device };
+    this.#records.started({ ...who, clusterPath: request.path });
+    const finished = (event: FlashFinishedEvent) => {
+      this.#records.finished(event);
+      this.deps.events.flashFinished(event);
+    };
     void this.deps.service
       .flashNode(
         {
@@ -133,12 +167,16 @@ export class FlashDesk {
           image: request.image,
           allowLoop: this.deps.allowLoop(),
         },
-        (progress) => this.deps.events.flashProgress({ ...who, ...flattenProgress(progress) }),
+        (progress) => {
+          const event = { ...who, ...flattenProgress(progress) };
+          this.#records.progress(event);
+          this.deps.events.flashProgress(event);
+        },
         controller.signal,
       )
       .then(
         (outcome) =>
-          this.deps.events.flashFinished({
+          finished({
             ...who,
             ok: true,
             family: outcome.family,
@@ -147,7 +185,7 @@ export class FlashDesk {
             error: null,
           }),
         (error: unknown) =>
-          this.deps.events.flashFinished({
+          finished({
             ...who,
             ok: false,
             family: null,
@@ -158,6 +196,11 @@ export class FlashDesk {
       )
       .finally(() => this.#jobs.delete(jobId));
     return { jobId };
+  }
+
+  /** Running jobs and the latest finished ones, oldest first. */
+  listFlashJobs(): FlashJobView[] {
+    return this.#records.list();
   }
 
   cancelFlash(jobId: string): boolean {

@@ -6,6 +6,7 @@ import { type BootPayload, payloadForTarget } from '../provision';
 import { sourceDevice, targetRefusals } from './drive-constraints';
 import type { CatalogImage, ImageProgress } from './image';
 import { type ImageReference, parseImageReference, resolveImage } from './image-reference';
+import { type MintToken, secretsForCard } from './rebuild-secrets';
 import type { WriterConnection } from './writer/host';
 import type { CardIdentity, FlashProgress, FlashRequest, FlashResult } from './writer/protocol';
 
@@ -21,6 +22,8 @@ export interface FlashServiceDeps {
   catalog: () => Promise<CatalogImage[]>;
   cache: { dir: string; maxBytes: number };
   now?: () => Date;
+  /** Mints a kubeadm join token through the API for a rebuild (tests inject one). */
+  mintToken?: MintToken;
 }
 
 export interface FlashNodeRequest {
@@ -79,7 +82,7 @@ export class FlashService {
         first.path,
       );
     }
-    const secrets = this.deps.workspace.secrets(clusterPath);
+    this.deps.workspace.secrets(clusterPath); // locked secrets: fail before any download
     const imageText = request.image ?? node.image ?? cluster.spec.image.default;
     if (!imageText) {
       throw new KubeflashError(
@@ -88,6 +91,9 @@ export class FlashService {
         'image',
       );
     }
+    // The writer starts (loads its modules, asks for elevation) while the image is prepared.
+    const writerReady = this.deps.writer();
+    writerReady.catch(() => {}); // awaited below; not unhandled if the image step fails first
     const reference: ImageReference = parseImageReference(imageText);
     const image = await resolveImage(reference, {
       cacheDir: this.deps.cache.dir,
@@ -98,9 +104,16 @@ export class FlashService {
     });
     try {
       await this.#checkTarget(request, image.rawPath, image.size);
-      const writer = await this.deps.writer();
+      const writer = await writerReady;
       const card = request.card ?? (await writer.identify(request.device));
       const flashedAt = this.deps.now?.() ?? new Date();
+      const secrets = await secretsForCard(
+        this.deps.workspace,
+        clusterPath,
+        cluster,
+        hostname,
+        this.deps.mintToken,
+      );
       const { detected, payload } = await payloadForTarget(image.rawPath, {
         cluster,
         node,

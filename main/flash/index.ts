@@ -12,5 +12,6 @@ export {
 } from './flash-service';
 export { cacheInfo, type CatalogImage, clearCache, loadCatalogs } from './image';
 export { type ImageReference, parseImageReference, resolveImage } from './image-reference';
+export { clearUploads, imageUploadsDir, listUploads, pruneUploads } from './image-uploads';
 export { listLoopDevices } from './loop-devices';
 export { type WriterCommand } from './writer/launch';

@@ -59,6 +59,7 @@ export {
   type AuthorizedKey,
   generateHostKeys,
   generateUserKeyPair,
+  keyBlobFingerprint,
   parseAuthorizedKey,
   publicKeyFingerprint,
   rsaHostKeyBits,

@@ -60,7 +60,12 @@ export async function generateHostKeys(hostname: string): Promise<SshHostKeys> {
 /** "SHA256:<base64 without padding>", as `ssh-keygen -l` prints it. */
 export function publicKeyFingerprint(publicKeyLine: string): string {
   const { blob } = parseAuthorizedKey(publicKeyLine);
-  const digest = createHash('sha256').update(Buffer.from(blob, 'base64')).digest('base64');
+  return keyBlobFingerprint(Buffer.from(blob, 'base64'));
+}
+
+/** The same fingerprint of a raw key blob (SSH wire format), e.g. the key a server presented. */
+export function keyBlobFingerprint(blob: Uint8Array): string {
+  const digest = createHash('sha256').update(blob).digest('base64');
   return `SHA256:${digest.replace(/=+$/, '')}`;
 }
 

@@ -1,5 +1,16 @@
 import type { Cluster, ClusterNode } from '../../common/cluster';
 import { KubeflashError } from '../../common/errors';
+import { tokenNames } from '../cluster/cluster-secrets';
+import {
+  distributionFiles,
+  distributionScript,
+  distributionScriptPath,
+  k3sNodePassword,
+  k3sNodePasswordPath,
+  nodeEnv,
+  nodeEnvPath,
+  withBootstrapLibrary,
+} from '../distro';
 import { clusterPkiFiles } from '../pki';
 import type { Secrets } from '../secrets';
 import { kubeflashDirs, type NodeBundle, type NodeFile } from './model';
@@ -9,8 +20,9 @@ export const bootstrapEntryPath = `${kubeflashDirs.lib}/bootstrap.sh`;
 
 /**
  * What a node needs besides its OS settings: its configuration (no secrets), the flash time for
- * the time gate, its role's CA material and tokens, and the bootstrap entry script. Workers get
- * CA certificates only, never CA keys.
+ * the time gate, its role's CA material and tokens, the bootstrap entry script and the
+ * distribution script with its node facts (node.env). Workers get CA certificates only, never
+ * CA keys.
  */
 export function nodeBundle(
   cluster: Cluster,
@@ -52,11 +64,33 @@ export function nodeBundle(
       mode: 0o644,
       secret: false,
     },
-    { path: bootstrapEntryPath, content: bootstrapEntry, mode: 0o755, secret: false },
+    {
+      path: bootstrapEntryPath,
+      content: withBootstrapLibrary(bootstrapEntry),
+      mode: 0o755,
+      secret: false,
+    },
+    {
+      path: distributionScriptPath,
+      content: distributionScript(cluster.spec.distribution.name),
+      mode: 0o755,
+      secret: false,
+    },
+    { path: nodeEnvPath, content: nodeEnv(cluster, node), mode: 0o644, secret: false },
     ...pki,
     ...tokens,
+    ...k3sNodePasswordFile(cluster, node, secrets),
+    ...distributionFiles(cluster, node, secrets),
   ];
   return { files, entryPoint: bootstrapEntryPath };
+}
+
+/** k3s only: the node password a rebuilt card presents again (see k3s-node-password.ts). */
+function k3sNodePasswordFile(cluster: Cluster, node: ClusterNode, secrets: Secrets): NodeFile[] {
+  const secret = secrets.tokens?.[tokenNames.k3sSecret];
+  if (cluster.spec.distribution.name !== 'k3s' || !secret) return [];
+  const content = `${k3sNodePassword(secret, node.hostname)}\n`;
+  return [{ path: k3sNodePasswordPath, content, mode: 0o600, secret: true }];
 }
 
 /** The node's view of the plan, read by the bootstrap; secrets are separate files. */

@@ -9,6 +9,7 @@ import {
   saveClusterFile,
 } from '../cluster';
 import type { FlashDesk, ListDrivesOptions } from '../flash';
+import type { HealthService } from '../health';
 import type { SettingsStore } from '../settings';
 
 export interface HandlerDeps {
@@ -16,11 +17,15 @@ export interface HandlerDeps {
   settings: SettingsStore;
   workspace: ClusterWorkspace;
   flash: FlashDesk;
+  health: HealthService;
   passphraseKeeper?: PassphraseKeeper;
   listDrives: (options: ListDrivesOptions) => Promise<Drive[]>;
   /** Native file dialog, where the host has one (Electron). */
-  pickClusterFile?: (purpose: 'open' | 'save') => Promise<string | null>;
+  pickFile?: (kind: FileDialogKind) => Promise<string | null>;
 }
+
+/** What a native file dialog is for: it decides the title, filters and open or save. */
+export type FileDialogKind = 'open-cluster' | 'save-cluster' | 'open-image';
 
 /** The same handlers serve Electron IPC and the web server. */
 export function createHandlers(deps: HandlerDeps): Handlers {
@@ -51,6 +56,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return view;
     },
     lockSecrets: async ({ path, forget }) => {
+      // The watch holds the host keys and the admin key: locking ends it.
+      await deps.health.stop(path);
       deps.workspace.lock(path);
       if (forget) await deps.passphraseKeeper?.forget(path);
       return deps.workspace.view(path);
@@ -65,14 +72,31 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     flashTargets: async ({ imageSize }) => deps.flash.flashTargets(imageSize),
     flashNode: async (request) => deps.flash.flashNode(request),
     cancelFlash: async ({ jobId }) => ({ cancelled: deps.flash.cancelFlash(jobId) }),
-    pickClusterFile: async ({ purpose }) => {
-      if (!deps.pickClusterFile) {
-        throw new KubeflashError(
-          'unavailable',
-          'File dialogs exist only in the desktop app: type the file path instead.',
-        );
-      }
-      return { path: await deps.pickClusterFile(purpose) };
-    },
+    listFlashJobs: async () => deps.flash.listFlashJobs(),
+    cancelInspectImage: async ({ image }) => ({
+      cancelled: deps.flash.cancelInspectImage(image),
+    }),
+    pickImageFile: async () => ({ path: await pickFile(deps, 'open-image') }),
+    startHealthWatch: async ({ path }) => deps.health.start(path),
+    stopHealthWatch: async ({ path }) => deps.health.stop(path),
+    healthView: async ({ path }) => deps.health.view(path),
+    followNodeLog: async ({ path, hostname }) => deps.health.followLog(path, hostname),
+    stopNodeLog: async ({ streamId }) => deps.health.stopLog(streamId),
+    runSmokeTest: async ({ path, timeoutSeconds }) => deps.health.smokeTest(path, timeoutSeconds),
+    fetchKubeconfigFromNode: async ({ path, destination }) =>
+      deps.health.fetchKubeconfig(path, destination),
+    pickClusterFile: async ({ purpose }) => ({
+      path: await pickFile(deps, purpose === 'open' ? 'open-cluster' : 'save-cluster'),
+    }),
   };
+}
+
+async function pickFile(deps: HandlerDeps, kind: FileDialogKind): Promise<string | null> {
+  if (!deps.pickFile) {
+    throw new KubeflashError(
+      'unavailable',
+      'File dialogs exist only in the desktop app: type the file path instead.',
+    );
+  }
+  return deps.pickFile(kind);
 }

@@ -1,3 +1,3 @@
 export { createDispatcher, type Dispatch } from './dispatcher';
 export { EventHub, type EventListener } from './event-hub';
-export { createHandlers, type HandlerDeps } from './handlers';
+export { createHandlers, type FileDialogKind, type HandlerDeps } from './handlers';

@@ -4,10 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 
 import { webSocketPath } from '../../common/contract';
+import { imageUploadPath } from '../../common/flash';
 import type { ResultMessage } from '../../common/messages';
 import type { Backend } from '../backend';
+import { imageUploadsDir } from '../flash';
 import { headerContentSecurityPolicy } from '../security/content-security-policy';
 import { newToken, WebAuth } from './auth';
+import { receiveImageUpload } from './image-upload';
 import { serveStatic } from './static-files';
 
 export interface WebServerOptions {
@@ -17,6 +20,8 @@ export interface WebServerOptions {
   /** 0 picks a free port. */
   port?: number;
   token?: string;
+  /** The largest image file a browser may upload (default 32 GiB). */
+  maxUploadBytes?: number;
 }
 
 export interface RunningWebServer {
@@ -36,6 +41,7 @@ const securityHeaders: Record<string, string> = {
 };
 
 const maxMessageBytes = 1024 * 1024;
+const defaultMaxUploadBytes = 32 * 1024 ** 3;
 
 /** The loopback web server: the same renderer and the same contract handlers as the desktop app. */
 export async function startWebServer(options: WebServerOptions): Promise<RunningWebServer> {
@@ -85,7 +91,15 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       return res.end();
     }
     const verdict = auth.check(req);
-    if (!verdict.ok) return refuse(res, verdict.status, verdict.reason);
+    if (!verdict.ok) return refuse(res, verdict.status, verdict.reason, req);
+    if (url.pathname === imageUploadPath) {
+      if (req.method !== 'POST') return refuse(res, 405, 'Method not allowed: POST the file', req);
+      return receiveImageUpload(req, res, url, {
+        uploadsDir: imageUploadsDir(options.backend.imageCacheDir),
+        maxBytes: options.maxUploadBytes ?? defaultMaxUploadBytes,
+        headers: securityHeaders,
+      });
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return refuse(res, 405, 'Method not allowed');
     await serveStatic(options.rendererDir, url.pathname, res, securityHeaders);
@@ -129,8 +143,14 @@ function send(ws: WebSocket, message: unknown) {
   if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
 }
 
-function refuse(res: ServerResponse, status: number, reason: string) {
+/** A refusal; with a request body left unread (an upload), the connection closes after it. */
+function refuse(res: ServerResponse, status: number, reason: string, req?: IncomingMessage) {
+  const unreadBody = req !== undefined && req.method !== 'GET' && req.method !== 'HEAD';
   res
-    .writeHead(status, { ...securityHeaders, 'Content-Type': 'text/plain; charset=utf-8' })
+    .writeHead(status, {
+      ...securityHeaders,
+      'Content-Type': 'text/plain; charset=utf-8',
+      ...(unreadBody ? { Connection: 'close' } : {}),
+    })
     .end(`${reason}\n`);
 }

@@ -5,10 +5,13 @@ import { app, dialog, session } from 'electron';
 
 import { appName, appVersion } from '../app-version';
 import { type Backend, createBackend } from '../backend';
+import { fileDialogSpec } from './file-dialogs';
 import { registerIpc } from './ipc';
 import { appUrl, createMainWindow } from './main-window';
 import { installMenu } from './menu';
 import { keychainPassphraseKeeper } from './passphrase-keychain';
+import { isPermissionGranted } from './permissions';
+import { showFlashProgressOnTaskbar } from './taskbar';
 
 /** The Electron shell: one instance, one window, the contract over IPC. */
 export function runDesktopApp(): void {
@@ -31,9 +34,12 @@ export function runDesktopApp(): void {
   });
 
   void app.whenReady().then(async () => {
-    // The app asks for no device or media permission; refuse every request.
-    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) =>
-      callback(false),
+    // Notifications for the app's own page ("card done"); every other permission is refused.
+    session.defaultSession.setPermissionRequestHandler((wc, permission, callback) =>
+      callback(isPermissionGranted(permission, wc.getURL(), appUrl())),
+    );
+    session.defaultSession.setPermissionCheckHandler((wc, permission) =>
+      isPermissionGranted(permission, wc?.getURL() ?? '', appUrl()),
     );
     installMenu();
     const passphraseKeeper = keychainPassphraseKeeper(app.getPath('userData'));
@@ -57,17 +63,18 @@ export function runDesktopApp(): void {
         passphraseKeychain: passphraseKeeper !== undefined,
       },
       configDir: app.getPath('userData'),
-      pickClusterFile: async (purpose) => {
-        const filters = [{ name: 'Cluster file', extensions: ['yaml', 'yml'] }];
-        if (purpose === 'open') {
+      pickFile: async (kind) => {
+        const { type, filters, defaultPath } = fileDialogSpec(kind);
+        if (type === 'open') {
           const result = await dialog.showOpenDialog({ properties: ['openFile'], filters });
           return result.canceled ? null : (result.filePaths[0] ?? null);
         }
-        const result = await dialog.showSaveDialog({ filters, defaultPath: 'cluster.yaml' });
+        const result = await dialog.showSaveDialog({ filters, defaultPath });
         return result.canceled ? null : (result.filePath ?? null);
       },
     });
     window = await createMainWindow(app.getPath('userData'));
     registerIpc(backend, window, appUrl());
+    showFlashProgressOnTaskbar(backend, window);
   });
 }

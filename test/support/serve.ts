@@ -11,10 +11,18 @@ export interface ServedApp {
   stop(): Promise<void>;
 }
 
+export interface ServeOptions {
+  timeoutMs?: number;
+  /** Environment variables added to this process's for the server (e.g. XDG_CACHE_HOME). */
+  env?: Record<string, string>;
+}
+
 /** Start the built CLI's `serve` and wait (bounded) for the URL it prints. */
-export async function startServe(args: string[], timeoutMs = 20_000): Promise<ServedApp> {
+export async function startServe(args: string[], options: ServeOptions = {}): Promise<ServedApp> {
+  const timeoutMs = options.timeoutMs ?? 20_000;
   const child = spawn(process.execPath, [cliPath, 'serve', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...options.env },
   });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {

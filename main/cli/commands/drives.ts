@@ -1,8 +1,11 @@
 import type { Command } from 'commander';
 
-import { listDrives } from '../../flash';
-import { formatBytes, formatTable } from '../format';
 import type { CliIo } from '../io';
+
+export interface DrivesFlags {
+  json?: boolean;
+  includeLoop?: boolean;
+}
 
 export function registerDrivesCommand(program: Command, io: CliIo) {
   program
@@ -10,36 +13,5 @@ export function registerDrivesCommand(program: Command, io: CliIo) {
     .description('List drives (system drives are marked; they are never offered for flashing)')
     .option('--json', 'print JSON for scripts')
     .option('--include-loop', 'also list attached loop devices (for tests and image work)')
-    .action(async (options: { json?: boolean; includeLoop?: boolean }) => {
-      const drives = await listDrives({ includeLoop: Boolean(options.includeLoop) });
-      if (options.json) {
-        io.out(JSON.stringify(drives, null, 2));
-        return;
-      }
-      if (drives.length === 0) {
-        io.out('No drives found. Insert a card, or pass --include-loop for loop devices.');
-        return;
-      }
-      const flags = (d: (typeof drives)[number]) =>
-        [
-          d.system && 'system',
-          d.removable && 'removable',
-          d.readOnly && 'read-only',
-          d.loop && 'loop',
-        ]
-          .filter(Boolean)
-          .join(',');
-      io.out(
-        formatTable(
-          ['DEVICE', 'SIZE', 'FLAGS', 'DESCRIPTION', 'MOUNTED AT'],
-          drives.map((d) => [
-            d.device,
-            formatBytes(d.size),
-            flags(d),
-            d.description,
-            d.mountpoints.join(','),
-          ]),
-        ),
-      );
-    });
+    .action(async (flags: DrivesFlags) => (await import('./drives-action')).runDrives(io, flags));
 }

@@ -1,30 +1,25 @@
 import type { Command } from 'commander';
 
-import { type ClusterNode, nodeStatus } from '../../../common/cluster';
-import type { Drive } from '../../../common/drives';
-import { KubeflashError, serializeError } from '../../../common/errors';
-import { formatBytes } from '../../../common/format-bytes';
-import { loadPlan, loadState, projectPaths } from '../../cluster';
-import {
-  diffDrives,
-  type FlashService,
-  type FlashStepProgress,
-  listDrives,
-  targetRefusals,
-} from '../../flash';
-import { clusterPath, withClusterOption, withPassphraseOptions } from '../cluster-option';
-import { cliFlashService } from '../flash-context';
+import { withClusterOption, withPassphraseOptions } from '../cluster-option';
 import type { CliIo } from '../io';
-import { progressLine } from '../progress-line';
-import { terminalPrompter } from '../prompt';
-import { unlockedWorkspace } from '../unlock';
 
-interface CommonFlags {
+export interface CommonFlags {
   cluster: string;
   image?: string;
   json?: boolean;
   includeLoop?: boolean;
   passphraseFile?: string;
+}
+
+export interface FlashFlags extends CommonFlags {
+  node: string;
+  device: string;
+  yes?: boolean;
+  allowSystemDrive?: string;
+}
+
+export interface FlashNextFlags extends CommonFlags {
+  pollMs: number;
 }
 
 function withFlashOptions(command: Command): Command {
@@ -44,196 +39,14 @@ export function registerFlashCommands(program: Command, io: CliIo) {
     .requiredOption('-d, --device <device>', 'the card, e.g. /dev/sdb (see kubeflash drives)')
     .option('--yes', 'do not ask before erasing the card')
     .option('--allow-system-drive <device>', 'allow this one system drive as a target (dangerous)')
-    .action(
-      async (
-        flags: CommonFlags & {
-          node: string;
-          device: string;
-          yes?: boolean;
-          allowSystemDrive?: string;
-        },
-      ) => {
-        const path = clusterPath(flags);
-        if (!flags.yes) await confirmErase(flags.device);
-        const { service, close } = cliFlashService(await unlockedWorkspace(path, flags));
-        try {
-          await flashOne(service, io, flags, {
-            hostname: flags.node,
-            device: flags.device,
-            allowSystemDevice: flags.allowSystemDrive,
-          });
-        } finally {
-          close();
-        }
-      },
-    );
+    .action(async (flags: FlashFlags) => (await import('./flash-action')).runFlash(io, flags));
 
   withFlashOptions(program.command('flash-next'))
     .description(
       'Flash every unflashed node in turn: insert a card, it is written, remove it, insert the next',
     )
     .option('--poll-ms <ms>', 'how often to look for a new card', (v) => Number(v), 1000)
-    .action(async (flags: CommonFlags & { pollMs: number }) => {
-      const path = clusterPath(flags);
-      const { service, close } = cliFlashService(await unlockedWorkspace(path, flags));
-      const stop = new AbortController();
-      const onSignal = () => stop.abort();
-      process.once('SIGINT', onSignal);
-      try {
-        await flashNext(service, io, flags, path, stop.signal);
-      } finally {
-        process.off('SIGINT', onSignal);
-        close();
-      }
-    });
-}
-
-async function confirmErase(device: string) {
-  const prompter = terminalPrompter();
-  if (!prompter)
-    throw new KubeflashError(
-      'invalid-request',
-      `Erasing ${device} needs confirmation: add --yes to run without a terminal`,
+    .action(async (flags: FlashNextFlags) =>
+      (await import('./flash-action')).runFlashNext(io, flags),
     );
-  const drive = (await listDrives({ includeLoop: true })).find((d) => d.device === device);
-  const what = drive ? `${drive.description}, ${formatBytes(drive.size)}` : 'unknown drive';
-  const answer = await prompter.ask(
-    `Everything on ${device} (${what}) will be erased. Type "yes" to continue`,
-  );
-  if (answer.trim().toLowerCase() !== 'yes')
-    throw new KubeflashError('invalid-request', 'Not confirmed: nothing was written');
-}
-
-async function flashOne(
-  service: FlashService,
-  io: CliIo,
-  flags: CommonFlags,
-  target: { hostname: string; device: string; allowSystemDevice?: string },
-) {
-  const report = progressReporter(io, flags.json, target);
-  try {
-    const outcome = await service.flashNode(
-      {
-        clusterPath: clusterPath(flags),
-        ...target,
-        image: flags.image,
-        allowLoop: flags.includeLoop,
-      },
-      report.progress,
-    );
-    report.end();
-    if (flags.json) io.out(JSON.stringify({ event: 'done', ...outcome }));
-    else {
-      const { result } = outcome;
-      io.out(
-        `${target.hostname}: ${outcome.family} written to ${target.device} (${formatBytes(result.bytesWritten)}), ` +
-          `verified, ${result.bootFilesVerified} boot files read back${result.ejected ? ', ejected' : ''}.`,
-      );
-    }
-  } catch (error) {
-    report.end();
-    if (flags.json)
-      io.out(
-        JSON.stringify({
-          event: 'failed',
-          hostname: target.hostname,
-          device: target.device,
-          error: serializeError(error),
-        }),
-      );
-    throw error;
-  }
-}
-
-/** Progress as JSON lines, or one rewritten terminal line (throttled to a few per second). */
-function progressReporter(
-  io: CliIo,
-  json: boolean | undefined,
-  target: { hostname: string; device: string },
-) {
-  let last = 0;
-  let drawn = false;
-  return {
-    progress: (event: FlashStepProgress) => {
-      if (json) return io.out(JSON.stringify({ event: 'progress', ...target, ...event }));
-      const now = Date.now();
-      if (now - last < 250 || !process.stderr.isTTY) return;
-      last = now;
-      drawn = true;
-      process.stderr.write(`\r${progressLine(event)}`);
-    },
-    end: () => {
-      if (drawn) process.stderr.write('\n');
-    },
-  };
-}
-
-/** The next node to flash, in plan order: never flashed, failed, or marked for rebuild. */
-export function nextNode(
-  nodes: readonly ClusterNode[],
-  status: (hostname: string) => string,
-): ClusterNode | undefined {
-  return nodes.find((n) => status(n.hostname) !== 'flashed');
-}
-
-async function flashNext(
-  service: FlashService,
-  io: CliIo,
-  flags: CommonFlags & { pollMs: number },
-  path: string,
-  signal: AbortSignal,
-) {
-  const list = () => listDrives({ includeLoop: Boolean(flags.includeLoop) });
-  let known: Drive[] = await list();
-  const say = (message: string, extra: object = {}) =>
-    flags.json ? io.out(JSON.stringify({ event: 'status', message, ...extra })) : io.out(message);
-  for (;;) {
-    const state = await loadState(projectPaths(path).state);
-    const node = nextNode((await loadPlan(path)).spec.nodes, (h) => nodeStatus(state, h));
-    if (!node) {
-      say('Every node is flashed.');
-      return;
-    }
-    say(`Insert the card for ${node.hostname}…`, { hostname: node.hostname });
-    const drive = await waitFor(signal, flags.pollMs, async () => {
-      const now = await list();
-      const { attached } = diffDrives(known, now);
-      known = now;
-      return attached.find(
-        (d) => targetRefusals(d, { allowLoop: Boolean(flags.includeLoop) }).length === 0,
-      );
-    });
-    if (!drive) return say('Stopped.');
-    say(
-      `Writing ${node.hostname} to ${drive.device} (${drive.description}, ${formatBytes(drive.size)})`,
-      { device: drive.device },
-    );
-    try {
-      await flashOne(service, io, flags, { hostname: node.hostname, device: drive.device });
-    } catch (error) {
-      io.err(
-        `kubeflash: ${node.hostname} failed: ${error instanceof Error ? error.message : error} — insert a card to retry.`,
-      );
-    }
-    say(`Remove the card from ${drive.device}.`, { device: drive.device });
-    const removed = await waitFor(signal, flags.pollMs, async () => {
-      known = await list();
-      return known.some((d) => d.device === drive.device) ? undefined : true;
-    });
-    if (!removed) return say('Stopped.');
-  }
-}
-
-/** Polls until `check` returns a value or the signal fires (Ctrl-C); bounded by the signal. */
-async function waitFor<T>(
-  signal: AbortSignal,
-  intervalMs: number,
-  check: () => Promise<T | undefined>,
-): Promise<T | undefined> {
-  while (!signal.aborted) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-  return undefined;
 }

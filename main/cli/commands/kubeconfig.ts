@@ -1,13 +1,9 @@
-import { resolve } from 'node:path';
-
 import type { Command } from 'commander';
 
-import { KubeflashError } from '../../../common/errors';
-import { clusterPath, withClusterOption, withPassphraseOptions } from '../cluster-option';
+import { withClusterOption, withPassphraseOptions } from '../cluster-option';
 import type { CliIo } from '../io';
-import { unlockedWorkspace } from '../unlock';
 
-interface Flags {
+export interface KubeconfigFlags {
   cluster: string;
   out?: string;
   merge?: boolean | string;
@@ -29,28 +25,7 @@ export function registerKubeconfigCommand(program: Command, io: CliIo) {
       '--context <name>',
       'context name (default: the cluster name); a same-named one is replaced',
     )
-    .action(async (flags: Flags) => {
-      if (flags.out && flags.merge)
-        throw new KubeflashError('invalid-request', 'Use either --out or --merge');
-      const path = clusterPath(flags);
-      const workspace = await unlockedWorkspace(path, flags);
-      if (!flags.out && !flags.merge) {
-        io.out((await workspace.kubeconfig(path, flags.context)).text.trimEnd());
-        return;
-      }
-      const written = await workspace.writeKubeconfig(
-        path,
-        flags.out
-          ? { kind: 'file', file: resolve(flags.out) }
-          : {
-              kind: 'merge',
-              kubeconfigPath: typeof flags.merge === 'string' ? resolve(flags.merge) : undefined,
-            },
-        flags.context,
-      );
-      io.out(
-        `${flags.out ? 'Wrote' : 'Merged context ' + written.contextName + ' into'} ${written.path}` +
-          (written.backupPath ? ` (previous version: ${written.backupPath})` : ''),
-      );
-    });
+    .action(async (flags: KubeconfigFlags) =>
+      (await import('./kubeconfig-action')).runKubeconfig(io, flags),
+    );
 }

@@ -1,113 +1,57 @@
 import type { Command } from 'commander';
 
-import {
-  addNodes,
-  type Cluster,
-  moveNode,
-  nodeStatus,
-  pruneState,
-  removeNode,
-  renameNode,
-  type Role,
-  roles,
-  setInitNode,
-  setNodeImage,
-  setNodeIp,
-  setNodeRole,
-  validateCluster,
-} from '../../../common/cluster';
-import { KubeflashError } from '../../../common/errors';
-import { loadPlan, loadState, projectPaths, savePlan, saveState } from '../../cluster';
-import { clusterPath, printIssues, withClusterOption } from '../cluster-option';
-import { formatTable } from '../format';
+// The leaf module, not the domain's front door: registering a command must stay cheap.
+import { type Role, roles } from '../../../common/cluster/roles';
+import { withClusterOption } from '../cluster-option';
 import type { CliIo } from '../io';
 
-interface ClusterOptions {
+export interface ClusterOptions {
   cluster: string;
 }
 
+export interface NodeSetFlags extends ClusterOptions {
+  ip?: string;
+  role?: Role;
+  rename?: string;
+  image?: string;
+  position?: number;
+  init?: boolean;
+}
+
+/** A plain Error (the CLI prints its message): KubeflashError would load zod at start-up. */
 function parseRole(value: string): Role {
   if (!(roles as readonly string[]).includes(value)) {
-    throw new KubeflashError(
-      'invalid-request',
-      `Role "${value}" is not one of ${roles.join(', ')}`,
-      'role',
-    );
+    throw new Error(`Role "${value}" is not one of ${roles.join(', ')}`);
   }
   return value as Role;
 }
 
-/** Load, change, validate, save: the plan and its state stay in step. */
-async function editPlan(io: CliIo, options: ClusterOptions, change: (cluster: Cluster) => Cluster) {
-  const path = clusterPath(options);
-  const paths = projectPaths(path);
-  const changed = change(await loadPlan(path));
-  await savePlan(path, changed);
-  const state = await loadState(paths.state);
-  const pruned = pruneState(
-    state,
-    changed.spec.nodes.map((n) => n.hostname),
-  );
-  if (Object.keys(pruned.nodes).length !== Object.keys(state.nodes).length)
-    await saveState(paths.state, pruned);
-  printIssues(io, validateCluster(changed));
-  return changed;
-}
-
 export function registerNodesCommand(program: Command, io: CliIo) {
   const nodes = program.command('nodes').description('Plan the nodes: add, list, remove, change');
+  const action = () => import('./nodes-action');
 
   withClusterOption(nodes.command('list'))
     .description('List the planned nodes and their flash status')
     .option('--json', 'print JSON')
-    .action(async (options: ClusterOptions & { json?: boolean }) => {
-      const path = clusterPath(options);
-      const cluster = await loadPlan(path);
-      const state = await loadState(projectPaths(path).state);
-      const rows = cluster.spec.nodes.map((n) => ({ ...n, status: nodeStatus(state, n.hostname) }));
-      if (options.json) return io.out(JSON.stringify(rows, null, 2));
-      if (rows.length === 0)
-        return io.out(
-          'No nodes planned. Add some: kubeflash nodes add --names "rpi-kube-worker-{01..03}" --first-ip …',
-        );
-      io.out(
-        formatTable(
-          ['HOSTNAME', 'ROLE', 'INIT', 'IP', 'IMAGE', 'STATUS'],
-          rows.map((n) => [
-            n.hostname,
-            n.role,
-            n.init ? 'yes' : '',
-            n.ip ?? 'dhcp',
-            n.image ?? '',
-            n.status,
-          ]),
-        ),
-      );
-    });
+    .action(async (options: ClusterOptions & { json?: boolean }) =>
+      (await action()).listNodes(io, options),
+    );
 
   withClusterOption(nodes.command('add'))
     .description('Add nodes from a name pattern and an address sequence')
     .requiredOption('--names <pattern>', 'a name or a pattern like "rpi-kube-worker-{01..12}"')
     .option('--first-ip <ip>', 'address of the first new node; the others follow')
     .option('--role <role>', `${roles.join(' or ')}`, parseRole, 'worker' as Role)
-    .action(async (options: ClusterOptions & { names: string; firstIp?: string; role: Role }) => {
-      const before = (await loadPlan(clusterPath(options))).spec.nodes.length;
-      const after = await editPlan(io, options, (c) =>
-        addNodes(c, { namePattern: options.names, role: options.role, firstIp: options.firstIp }),
-      );
-      const added = after.spec.nodes.slice(before);
-      io.out(
-        `Added ${added.length} node${added.length === 1 ? '' : 's'}: ${added.map((n) => n.hostname).join(', ')}`,
-      );
-    });
+    .action(async (options: ClusterOptions & { names: string; firstIp?: string; role: Role }) =>
+      (await action()).addNodesToPlan(io, options),
+    );
 
   withClusterOption(nodes.command('rm'))
     .description('Remove nodes from the plan')
     .argument('<hostname...>', 'nodes to remove')
-    .action(async (hostnames: string[], options: ClusterOptions) => {
-      await editPlan(io, options, (c) => hostnames.reduce(removeNode, c));
-      io.out(`Removed ${hostnames.join(', ')}`);
-    });
+    .action(async (hostnames: string[], options: ClusterOptions) =>
+      (await action()).removeNodes(io, hostnames, options),
+    );
 
   withClusterOption(nodes.command('set'))
     .description("Change a node's address, role, name, image, position, or make it the init node")
@@ -118,38 +62,7 @@ export function registerNodesCommand(program: Command, io: CliIo) {
     .option('--image <image>', 'image for this node ("" for the cluster default)')
     .option('--position <n>', 'move to this place in the table (1 = first)', (v) => Number(v))
     .option('--init', 'this control-plane node initialises the cluster')
-    .action(
-      async (
-        hostname: string,
-        options: ClusterOptions & {
-          ip?: string;
-          role?: Role;
-          rename?: string;
-          image?: string;
-          position?: number;
-          init?: boolean;
-        },
-      ) => {
-        await editPlan(io, options, (cluster) => {
-          let c = cluster;
-          if (options.ip !== undefined) c = setNodeIp(c, hostname, options.ip);
-          if (options.role) c = setNodeRole(c, hostname, options.role);
-          if (options.image !== undefined) c = setNodeImage(c, hostname, options.image);
-          if (options.init) c = setInitNode(c, hostname);
-          if (options.position !== undefined) {
-            if (!Number.isInteger(options.position) || options.position < 1) {
-              throw new KubeflashError(
-                'invalid-request',
-                '--position is a whole number from 1',
-                'position',
-              );
-            }
-            c = moveNode(c, hostname, options.position - 1);
-          }
-          if (options.rename) c = renameNode(c, hostname, options.rename);
-          return c;
-        });
-        io.out(`Updated ${options.rename ?? hostname}`);
-      },
+    .action(async (hostname: string, options: NodeSetFlags) =>
+      (await action()).setNode(io, hostname, options),
     );
 }

@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { PassThrough, type Readable, type Transform } from 'node:stream';
@@ -10,6 +10,7 @@ import { type CompressedFormat, compressionName } from './detect-format';
 import { HashingStream } from './hashing';
 import { cancelled, ImageError } from './image-error';
 import type { PhaseProgress } from './image-progress';
+import { SparseFileSink } from './sparse-file-sink';
 import { DiskHeadCheck, ZipEntryCheck } from './stream-checks';
 import type { ZipImage } from './zip-image';
 
@@ -36,14 +37,15 @@ const CHUNK = 1 << 20;
 
 /**
  * Stream an archive into a raw image file in one pass:
- * source → sha256 of the source → decoder → disk-head check → sha256 of the output → file.
+ * source → sha256 of the source → decoder → disk-head check → sha256 of the output → sparse file.
  * The caller flushes the temporary file (flushToDisk) before renaming it, and deletes it on
  * any failure. Decoder failures become "damaged or cut short" errors naming the file.
  */
 export async function decompressToFile(job: DecompressJob): Promise<DecompressResult> {
   const { sourcePath, format, progress } = job;
   const output = new HashingStream((bytes) => progress.wrote(bytes));
-  const sink = createWriteStream(job.tempPath, { flags: 'wx', highWaterMark: 4 * CHUNK });
+  // All-zero stretches stay holes: most of a disk image is free space (see SparseFileSink).
+  const sink = new SparseFileSink(job.tempPath);
   const head = new DiskHeadCheck(sourcePath, format);
   let decoderError: Error | null = null;
   const watch = (stream: NodeJS.EventEmitter) => {

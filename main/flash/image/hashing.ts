@@ -9,7 +9,8 @@ export class HashingStream extends Transform {
   bytes = 0;
 
   constructor(private readonly onBytes?: (bytes: number) => void) {
-    super();
+    // Room for a few MiB between stages, so a decoder's bursts do not stall on a full pipe.
+    super({ highWaterMark: 4 << 20 });
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {

@@ -18,7 +18,7 @@ export class DiskHeadCheck extends Transform {
     private readonly sourcePath: string,
     private readonly format: CompressedFormat,
   ) {
-    super();
+    super({ highWaterMark: 4 << 20 });
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {

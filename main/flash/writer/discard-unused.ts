@@ -3,12 +3,18 @@ import type { Disk } from 'file-disk';
 import { listFatPartitions, listPartitions, PartitionIO } from '../../provision/disk';
 import { clusterOffset } from '../../provision/disk/fat/boot-sector';
 import { FatVolume } from '../../provision/disk/fat/volume';
+import { discardUnusedInodeTables } from './ext4-inode-tables';
+import { discardCleanJournal } from './ext4-journal';
 
 export interface DiscardReport {
   /** Free clusters of FAT filesystems, not written. */
   freeFatBytes: number;
   /** All-zero space outside every partition, not written. */
   zeroGapBytes: number;
+  /** Bodies of clean ext3/ext4 journals, not written (see ext4-journal.ts). */
+  cleanJournalBytes: number;
+  /** Never-used ends of ext4 inode tables, not written (see ext4-inode-tables.ts). */
+  unusedInodeTableBytes: number;
 }
 
 const KiB = 1024;
@@ -25,6 +31,10 @@ const zeros = Buffer.alloc(GAP_PIECE);
  *
  * - the free clusters of every FAT filesystem (free by its own allocation table, so whatever a
  *   card held there before is harmless — the same reasoning as ext's free blocks);
+ * - the body of a clean ext3/ext4 journal, whose superblock gets a fresh sequence number so
+ *   that nothing a card held before can ever be replayed (ext4-journal.ts);
+ * - the never-used ends of ext4 inode tables, which neither the kernel nor e2fsck reads
+ *   (ext4-inode-tables.ts);
  * - space outside every partition that is all zeros in the image. Partition-table structures
  *   are never discarded (the first 64 KiB on MBR disks; the first and last MiB on GPT disks,
  *   where unused entries are zeros that must be written), and anything that is not zero (a
@@ -33,12 +43,25 @@ const zeros = Buffer.alloc(GAP_PIECE);
  * Discarded ranges keep the card's old content; written ones are verified as usual.
  */
 export async function discardUnused(disk: Disk): Promise<DiscardReport> {
-  const report: DiscardReport = { freeFatBytes: 0, zeroGapBytes: 0 };
+  const report: DiscardReport = {
+    freeFatBytes: 0,
+    zeroGapBytes: 0,
+    cleanJournalBytes: 0,
+    unusedInodeTableBytes: 0,
+  };
   const layout = await listPartitions(disk);
 
-  for (const fat of await listFatPartitions(disk, layout)) {
-    // Leaving things out only saves time: a FAT this cannot read is simply written whole.
+  // Leaving things out only saves time: a filesystem this cannot read is simply written whole.
+  const fats = await listFatPartitions(disk, layout);
+  for (const fat of fats) {
     report.freeFatBytes += await discardFreeClusters(disk, fat.offset, fat.size).catch(() => 0);
+  }
+  for (const partition of layout.partitions) {
+    if (fats.some((fat) => fat.offset === partition.offset)) continue;
+    report.cleanJournalBytes += await discardCleanJournal(disk, partition.offset).catch(() => 0);
+    report.unusedInodeTableBytes += await discardUnusedInodeTables(disk, partition.offset).catch(
+      () => 0,
+    );
   }
 
   if (layout.table === 'none') return report;

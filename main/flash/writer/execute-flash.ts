@@ -1,5 +1,3 @@
-import { type multiWrite as MultiWrite, multiWrite, sourceDestination } from 'etcher-sdk';
-
 import { KubeflashError } from '../../../common/errors';
 import { applyBootPayload, type PayloadMismatch, readBackPayload } from '../../provision/disk';
 import { type BootPayload, osFamilies, type OsFamily } from '../../provision/model';
@@ -7,13 +5,19 @@ import { ProgressMeter } from '../image/progress-meter';
 import { type CheckOptions, checkTarget } from './check-target';
 import { type DiscardReport, discardUnused } from './discard-unused';
 import { ejectCard, flushBuffers } from './eject';
-import { AbortedError, CardDestination, FileDestination, ImageSource } from './flash-targets';
+import {
+  ConfiguredSource,
+  decompressThenFlash,
+  type MultiDestinationProgress,
+  type PipeSourceToDestinationsResult,
+} from './etcher';
+import { AbortedError, flashDestination, imageSource } from './flash-targets';
 import type { FlashPhase, FlashProgress, FlashRequest, FlashResult } from './protocol';
 
 export interface ExecuteOptions extends CheckOptions {
   /** Eject the card at the end (default true; loop devices and files are never ejected). */
   eject?: boolean;
-  /** Granularity of trimmed (not written) ranges; etcher-sdk's default is 1 MiB. */
+  /** Granularity of trimmed (not written) ranges (default 4 KiB; etcher-sdk's is 1 MiB). */
   chunkSize?: number;
   /** Called with what was left out besides ext free blocks (tests, logs). */
   onDiscarded?: (report: DiscardReport) => void;
@@ -61,32 +65,33 @@ export async function executeFlash(
     const target = await checkTarget(request.imagePath, request.card, options);
     throwIfAborted(signal);
 
-    const destination =
-      target.info.kind === 'block'
-        ? new CardDestination(target.info, signal)
-        : new FileDestination(device, signal);
-    const image = new ImageSource(request.imagePath, signal);
+    const destination = flashDestination(target.info, signal);
+    const image = imageSource(request.imagePath, signal);
     let configured = false;
     // Built here rather than by decompressThenFlash (see above); `chunkSize` is also the
-    // granularity of what is left out (etcher-sdk's own default: 1 MiB).
-    const source = new sourceDestination.ConfiguredSource({
+    // granularity of what is left out (etcher-sdk's own default: 1 MiB). 4 KiB — a filesystem
+    // block, bmaptool's granularity — writes what the image holds and barely more; reads
+    // and writes within a range still go in 1 MiB pieces.
+    const source = new ConfiguredSource({
       source: image,
       shouldTrimPartitions: true,
       createStreamFromDisk: true,
-      chunkSize: options.chunkSize ?? 64 * KiB,
+      chunkSize: options.chunkSize ?? 4 * KiB,
       configure: async (disk) => {
         report.phase('configuring', 0, null);
         throwIfAborted(signal);
         await applyBootPayload(disk, payload);
-        options.onDiscarded?.(await discardUnused(disk));
+        // Always discarded; the report is only for whoever asked (`?.` would skip the call).
+        const discarded = await discardUnused(disk);
+        options.onDiscarded?.(discarded);
         configured = true;
         report.phase('writing', 0, null);
       },
     });
     const failures: Error[] = [];
-    let result: MultiWrite.PipeSourceToDestinationsResult;
+    let result: PipeSourceToDestinationsResult;
     try {
-      result = await multiWrite.decompressThenFlash({
+      result = await decompressThenFlash({
         source,
         destinations: [destination],
         verify: request.verify,
@@ -277,7 +282,7 @@ function reporter(onProgress: (progress: FlashProgress) => void) {
       meter.update(done);
       emit(meter.sample());
     },
-    etcher(progress: MultiWrite.MultiDestinationProgress) {
+    etcher(progress: MultiDestinationProgress) {
       const next: FlashPhase = progress.type === 'verifying' ? 'verifying' : 'writing';
       const total = (progress.sparse ? progress.blockmappedSize : progress.size) ?? null;
       const done = progress.sparse ? progress.bytes : progress.position;

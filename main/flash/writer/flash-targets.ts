@@ -3,9 +3,9 @@ import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 import type { Drive as DrivelistDrive } from 'drivelist';
-import { sourceDestination } from 'etcher-sdk';
 import type { ReadResult, WriteResult } from 'file-disk';
 
+import { BlockDevice, File } from './etcher';
 import type { TargetInfo } from './target-info';
 
 /**
@@ -23,12 +23,12 @@ import type { TargetInfo } from './target-info';
  *   tool, no native module). On Windows, where etcher-sdk does not unmount but cleans the disk
  *   with diskpart (a child process), its own open step is kept.
  *
- * What runs where: etcher-sdk itself is JavaScript. Importing it loads these native modules in
- * the writer process, all N-API (one binary for every Node and Electron version): drivelist,
- * usb, lzma-native, @ronomon/direct-io (aligned buffers for O_DIRECT) and xxhash-addon
- * (verification checksums). mountutils (NAN) is loaded only by etcher-sdk's unmount step, which
- * the writer never runs; so the writer works under plain Node (tests, CLI) and under Electron
- * run as Node (ELECTRON_RUN_AS_NODE, the packaged app) without rebuilding anything.
+ * What runs where: etcher-sdk itself is JavaScript. The parts the writer imports (etcher.ts)
+ * load two native modules, both N-API (one binary for every Node and Electron version):
+ * @ronomon/direct-io (aligned buffers for O_DIRECT) and xxhash-addon (verification checksums).
+ * mountutils (NAN) is loaded only by etcher-sdk's unmount step, which the writer never runs; so
+ * the writer works under plain Node (tests, CLI) and under Electron run as Node
+ * (ELECTRON_RUN_AS_NODE, the packaged app) without rebuilding anything.
  */
 
 export class AbortedError extends Error {
@@ -42,36 +42,76 @@ function checkSignal(signal: AbortSignal): void {
   if (signal.aborted) throw new AbortedError();
 }
 
-/** The raw image, read-only, stopping at the next chunk once the job is cancelled. */
-export class ImageSource extends sourceDestination.File {
-  constructor(
-    path: string,
-    private readonly signal: AbortSignal,
-  ) {
-    super({ path, write: false });
-  }
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- TypeScript's mixin pattern needs any[]
+type SourceDestinationClass = new (...args: any[]) => File;
 
-  override async read(
-    buffer: Buffer,
-    bufferOffset: number,
-    length: number,
-    sourceOffset: number,
-  ): Promise<ReadResult> {
-    checkSignal(this.signal);
-    return super.read(buffer, bufferOffset, length, sourceOffset);
+/**
+ * What the writer adds to an etcher-sdk source or destination, once for all of them: every
+ * read and write first checks the job's signal (set by the subclass's constructor), and
+ * `bytesWritten` counts what the target accepted (a short write is an error, see fullWrite).
+ */
+function guarded<Base extends SourceDestinationClass>(base: Base) {
+  return class Guarded extends base {
+    protected signal!: AbortSignal;
+    /** Bytes handed to the target and accepted by it (what the card really had written). */
+    bytesWritten = 0;
+
+    override async read(
+      buffer: Buffer,
+      bufferOffset: number,
+      length: number,
+      sourceOffset: number,
+    ): Promise<ReadResult> {
+      checkSignal(this.signal);
+      return super.read(buffer, bufferOffset, length, sourceOffset);
+    }
+
+    override async write(
+      buffer: Buffer,
+      bufferOffset: number,
+      length: number,
+      fileOffset: number,
+    ): Promise<WriteResult> {
+      checkSignal(this.signal);
+      const result = await super.write(buffer, bufferOffset, length, fileOffset);
+      this.bytesWritten += fullWrite(result, length, fileOffset).bytesWritten;
+      return result;
+    }
+  };
+}
+
+/** What the writer reads from and writes to: etcher-sdk's File, counting what was written. */
+export type GuardedFile = File & { readonly bytesWritten: number };
+
+/** The raw image, read-only, stopping at the next chunk once the job is cancelled. */
+export function imageSource(path: string, signal: AbortSignal): GuardedFile {
+  return new ImageSource(path, signal);
+}
+
+/** Where the card is written: the card's block device, or an image file (tests, image work). */
+export function flashDestination(info: TargetInfo, signal: AbortSignal): GuardedFile {
+  return info.kind === 'block'
+    ? new CardDestination(info, signal)
+    : new FileDestination(info.path, signal);
+}
+
+// The classes stay inside this module: a class built by a mixin cannot be exported from a
+// composite (declaration-emitting) project, so the factories above are the front door.
+class ImageSource extends guarded(File) {
+  constructor(path: string, signal: AbortSignal) {
+    super({ path, write: false });
+    this.signal = signal;
   }
 }
 
 /** A card (block device) as an etcher-sdk destination; see the note at the top. */
-export class CardDestination extends sourceDestination.BlockDevice {
-  /** Bytes handed to the device and accepted by it (what the card really had written). */
-  bytesWritten = 0;
-
+class CardDestination extends guarded(BlockDevice) {
   constructor(
     readonly info: TargetInfo,
-    private readonly signal: AbortSignal,
+    signal: AbortSignal,
   ) {
     super({ drive: drivelistDrive(info), write: true, direct: true, unmountOnSuccess: false });
+    this.signal = signal;
   }
 
   protected override async _open(): Promise<void> {
@@ -80,42 +120,16 @@ export class CardDestination extends sourceDestination.BlockDevice {
     if (process.platform === 'darwin') await unmountDarwinDisk(this.path);
     this.fileHandle = await open(this.path, this.getOpenFlags());
   }
-
-  override async read(
-    buffer: Buffer,
-    bufferOffset: number,
-    length: number,
-    sourceOffset: number,
-  ): Promise<ReadResult> {
-    checkSignal(this.signal);
-    return super.read(buffer, bufferOffset, length, sourceOffset);
-  }
-
-  override async write(
-    buffer: Buffer,
-    bufferOffset: number,
-    length: number,
-    fileOffset: number,
-  ): Promise<WriteResult> {
-    checkSignal(this.signal);
-    const result = await super.write(buffer, bufferOffset, length, fileOffset);
-    this.bytesWritten += fullWrite(result, length, fileOffset).bytesWritten;
-    return result;
-  }
 }
 
 /**
  * An image file as a destination (tests, and writing a card image to a file). Opened read-write
  * without O_CREAT or truncation: the file must exist, like a card.
  */
-export class FileDestination extends sourceDestination.File {
-  bytesWritten = 0;
-
-  constructor(
-    path: string,
-    private readonly signal: AbortSignal,
-  ) {
+class FileDestination extends guarded(File) {
+  constructor(path: string, signal: AbortSignal) {
     super({ path, write: true });
+    this.signal = signal;
   }
 
   protected override getOpenFlags(): number {
@@ -125,28 +139,6 @@ export class FileDestination extends sourceDestination.File {
   protected override async _open(): Promise<void> {
     checkSignal(this.signal);
     this.fileHandle = await open(this.path, this.getOpenFlags());
-  }
-
-  override async read(
-    buffer: Buffer,
-    bufferOffset: number,
-    length: number,
-    sourceOffset: number,
-  ): Promise<ReadResult> {
-    checkSignal(this.signal);
-    return super.read(buffer, bufferOffset, length, sourceOffset);
-  }
-
-  override async write(
-    buffer: Buffer,
-    bufferOffset: number,
-    length: number,
-    fileOffset: number,
-  ): Promise<WriteResult> {
-    checkSignal(this.signal);
-    const result = await super.write(buffer, bufferOffset, length, fileOffset);
-    this.bytesWritten += fullWrite(result, length, fileOffset).bytesWritten;
-    return result;
   }
 }
 

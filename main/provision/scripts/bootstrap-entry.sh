@@ -1,68 +1,18 @@
 #!/bin/sh
-# Kubeflash first-boot bootstrap, entry point. Started once by the OS-specific first-boot hook
-# (cloud-init runcmd, firstrun's oneshot unit, Alpine local.d). Every phase is logged under the
-# syslog tag kubeflash-bootstrap and recorded in /var/lib/kubeflash/status.json, which the app
-# reads over SSH. Idempotent: a finished node exits at once; a reboot mid-way resumes.
+# Kubeflash first-boot bootstrap, entry point (composed after the bootstrap library, which
+# defines log, phase, step, fail, wait_for and the $R root prefix). Started by the OS-specific
+# first-boot hook (systemd unit, Alpine local.d) on every boot until it has finished. Every
+# phase is logged under the syslog tag kubeflash-bootstrap and recorded in
+# /var/lib/kubeflash/status.json, which the app reads over SSH. A finished node exits at once;
+# a reboot mid-way resumes.
 set -u
 
-TAG=kubeflash-bootstrap
-LIB=/var/lib/kubeflash
-CONF=/etc/kubeflash
-STATUS="$LIB/status.json"
-DONE="$LIB/done"
-PHASE=start
-SINCE=
-
-now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
-
-log() {
-  logger -t "$TAG" -- "$*" 2>/dev/null || true
-  printf '%s %s\n' "$(now)" "$*" >>"$LIB/bootstrap.log"
-}
-
-# JSON-escape a message: backslashes and quotes, control characters dropped.
-json_string() {
-  printf '"%s"' "$(printf '%s' "$1" | tr -d '\000-\037' | sed 's/\\/\\\\/g; s/"/\\"/g')"
-}
-
-write_status() { # step [error]
-  error=null
-  [ $# -ge 2 ] && error=$(json_string "$2")
-  printf '{"phase":%s,"step":%s,"since":%s,"updated":%s,"lastError":%s}\n' \
-    "$(json_string "$PHASE")" "$(json_string "$1")" "$(json_string "$SINCE")" \
-    "$(json_string "$(now)")" "$error" >"$STATUS.tmp" && mv "$STATUS.tmp" "$STATUS"
-}
-
-phase() { # name
-  PHASE=$1
-  SINCE=$(now)
-  log "phase $PHASE"
-  write_status begin
-}
-
-fail() { # message
-  log "error in phase $PHASE: $1"
-  write_status failed "$1"
-  exit 1
-}
-
-# Bounded wait: retries a check with a pause, then gives up with a recorded error.
-wait_for() { # description tries pause command...
-  what=$1 tries=$2 pause=$3
-  shift 3
-  i=0
-  while ! "$@" >/dev/null 2>&1; do
-    i=$((i + 1))
-    [ "$i" -ge "$tries" ] && fail "gave up waiting for $what after $i tries"
-    write_status "waiting for $what ($i)"
-    sleep "$pause"
-  done
-}
+DONE="$KF_LIB/done"
 
 has_default_route() { ip route show default | grep -q .; }
 
-# NTP synced (systemd-timesyncd, chrony or busybox ntpd), or, air-gapped, a clock at least the
-# flash time: certificates are made with a NotBefore before it.
+# NTP synced (systemd-timesyncd, chrony), or, air-gapped, a clock at least the flash time:
+# certificates are made with a NotBefore before it.
 time_is_trustworthy() {
   if command -v timedatectl >/dev/null 2>&1 &&
     [ "$(timedatectl show -p NTPSynchronized --value 2>/dev/null)" = yes ]; then
@@ -71,11 +21,12 @@ time_is_trustworthy() {
   if command -v chronyc >/dev/null 2>&1 && chronyc -n tracking 2>/dev/null | grep -q 'Leap status *: Normal'; then
     return 0
   fi
-  flash_time=$(cat "$CONF/flash-time" 2>/dev/null) || return 1
+  flash_time=$(cat "$KF_ETC/flash-time" 2>/dev/null) || return 1
+  case $flash_time in '' | *[!0-9]*) return 1 ;; esac
   [ "$(date -u +%s)" -ge "$flash_time" ]
 }
 
-mkdir -p "$LIB"
+mkdir -p "$KF_LIB"
 if [ -e "$DONE" ]; then
   log "already bootstrapped; nothing to do"
   exit 0
@@ -85,11 +36,17 @@ phase network
 wait_for "a default route" 360 5 has_default_route
 
 phase time
+# Nothing may touch certificates before the clock can be trusted.
+# kubeflash:begin time-gate
 wait_for "a synchronised clock" 360 5 time_is_trustworthy
+# kubeflash:end time-gate
 
-if [ -x "$LIB/distribution.sh" ]; then
-  phase distribution
-  "$LIB/distribution.sh" || fail "distribution step failed (see $LIB/bootstrap.log)"
+if [ -x "$KF_LIB/distribution.sh" ]; then
+  # Through sh, not its #! line: the same shell runs both (busybox ash on Alpine).
+  sh "$KF_LIB/distribution.sh" || {
+    log "the distribution script failed; status.json holds its error"
+    exit 1
+  }
 fi
 
 phase "done"

@@ -9,24 +9,26 @@ import { ClusterPanel } from '../features/cluster/cluster-panel';
 import { FlashProvider } from '../features/flash/flash-context';
 import { FlashPanel } from '../features/flash/flash-panel';
 import { HealthPanel } from '../features/health/health-panel';
+import { HealthWatchKeeper } from '../features/health/health-watch-keeper';
 import { DroppedFileProvider } from '../features/image/dropped-file-context';
 import { ImageInspectionProvider } from '../features/image/image-inspection-context';
 import { ImagePanel } from '../features/image/image-panel';
 import { NodesPanel } from '../features/nodes/nodes-panel';
 import { SettingsPanel } from '../features/settings/settings-panel';
-import { type Section, sectionFromHash, sections } from './sections';
+import { nodeFromHash, type Section, sectionFromHash, sections } from './sections';
 import { useTheme } from './theme';
 
 export function App() {
   const { t } = useTranslation();
   const { api, connected } = useApi();
-  const [section, setSection] = useState<Section>(() => sectionFromHash(location.hash));
+  const [hash, setHash] = useState(() => location.hash);
+  const section: Section = sectionFromHash(hash);
   const [theme, setTheme] = useTheme();
   const loadInfo = useCallback(() => api.appInfo({}), [api]);
   const [info, reloadInfo] = useAsync(loadInfo);
 
   useEffect(() => {
-    const onHash = () => setSection(sectionFromHash(location.hash));
+    const onHash = () => setHash(location.hash);
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
@@ -61,6 +63,7 @@ export function App() {
                     {t('app.disconnected')}
                   </div>
                 )}
+                <HealthWatchKeeper />
                 <h1>{t(`nav.${section}`)}</h1>
                 {info.status === 'loading' && <LoadingState />}
                 {info.status === 'error' && <ErrorState error={info.error} onRetry={reloadInfo} />}
@@ -69,8 +72,10 @@ export function App() {
                     {section === 'cluster' && <ClusterPanel appInfo={info.data} />}
                     {section === 'nodes' && <NodesPanel />}
                     {section === 'image' && <ImagePanel appInfo={info.data} />}
-                    {section === 'flash' && <FlashPanel appInfo={info.data} />}
-                    {section === 'health' && <HealthPanel />}
+                    {section === 'flash' && (
+                      <FlashPanel appInfo={info.data} preferredNode={nodeFromHash(hash)} />
+                    )}
+                    {section === 'health' && <HealthPanel appInfo={info.data} />}
                     {section === 'settings' && <SettingsPanel theme={theme} onTheme={setTheme} />}
                   </>
                 )}

@@ -58,6 +58,17 @@ function fakeHandlers(): FakeHandlers {
     flashTargets: vi.fn(notUsed),
     flashNode: vi.fn(notUsed),
     cancelFlash: vi.fn(notUsed),
+    listFlashJobs: vi.fn(notUsed),
+    cancelInspectImage: vi.fn(notUsed),
+    pickImageFile: vi.fn(notUsed),
+    // Health calls are exercised in test/main/health and test/main/rpc/health-handlers.test.ts.
+    startHealthWatch: vi.fn(notUsed),
+    stopHealthWatch: vi.fn(notUsed),
+    healthView: vi.fn(notUsed),
+    followNodeLog: vi.fn(notUsed),
+    stopNodeLog: vi.fn(notUsed),
+    runSmokeTest: vi.fn(notUsed),
+    fetchKubeconfigFromNode: vi.fn(notUsed),
   };
 }
 

@@ -7,9 +7,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 
 import { ResultMessage } from '../../../common/messages';
-import { type Backend, createBackend } from '../../../main/backend';
+import type { Backend } from '../../../main/backend';
 import type { RunningWebServer } from '../../../main/server/web-server';
 import { startWebServer } from '../../../main/server/web-server';
+import { createWebTestBackend, webAppInfo } from '../../support/web-backend';
 
 interface Reply {
   status: number;
@@ -82,18 +83,7 @@ beforeAll(async () => {
   await writeFile(join(rendererDir, 'index.html'), indexHtml);
   await writeFile(join(rendererDir, 'assets', 'app.js'), 'console.log("app");\n');
   await writeFile(join(workDir, 'secret.txt'), secret); // beside the bundle: must stay out of reach
-  backend = await createBackend({
-    appInfo: {
-      name: 'kubeflash',
-      version: '0.0.0',
-      mode: 'web',
-      platform: process.platform,
-      fileDialogs: false,
-      passphraseKeychain: false,
-    },
-    configDir: null,
-    writer: { executable: process.execPath, script: '/nonexistent/writer.js' },
-  });
+  backend = await createWebTestBackend();
   server = await startWebServer({ backend, rendererDir, port: 0 });
   const exchange = await get(`/?token=${encodeURIComponent(server.token)}`);
   const setCookie = [exchange.headers['set-cookie'] ?? []].flat()[0] ?? '';
@@ -281,14 +271,7 @@ describe('web server WebSocket', () => {
       type: 'result',
       id: 1,
       ok: true,
-      value: {
-        name: 'kubeflash',
-        version: '0.0.0',
-        mode: 'web',
-        platform: process.platform,
-        fileDialogs: false,
-        passphraseKeychain: false,
-      },
+      value: webAppInfo,
     });
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { sectionFromHash } from '../../../renderer/src/app/sections';
+import { flashNodeHash, nodeFromHash, sectionFromHash } from '../../../renderer/src/app/sections';
 
 describe('section routing', () => {
   it('reads the section from the hash', () => {
@@ -12,5 +12,13 @@ describe('section routing', () => {
     expect(sectionFromHash('')).toBe('cluster');
     expect(sectionFromHash('#/constructor')).toBe('cluster');
     expect(sectionFromHash('#/../flash')).toBe('cluster');
+  });
+
+  it('carries the node asked for to the Flash section', () => {
+    const hash = flashNodeHash('rpi-kube-worker-02');
+    expect(sectionFromHash(hash)).toBe('flash');
+    expect(nodeFromHash(hash)).toBe('rpi-kube-worker-02');
+    expect(nodeFromHash('#/flash')).toBeNull();
+    expect(nodeFromHash(flashNodeHash('odd&name=x'))).toBe('odd&name=x');
   });
 });

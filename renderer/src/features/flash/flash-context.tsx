@@ -44,7 +44,7 @@ let requestCount = 0;
  */
 export function FlashProvider({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
-  const { api } = useApi();
+  const { api, connected } = useApi();
   const cluster = useCluster();
   const [jobs, dispatch] = useReducer(flashJobsReducer, []);
   // Cards finishing close together reload the view in turn: only the last reload counts.
@@ -85,6 +85,25 @@ export function FlashProvider({ children }: { children: ReactNode }) {
       offFinished();
     };
   }, [api]);
+
+  // Cards already being written (a reload, another window), and again after the web server's
+  // connection came back: listed after subscribing above, so no event falls between the two;
+  // the reducer never makes a job it saw finish running again.
+  useEffect(() => {
+    if (!connected) return;
+    let live = true;
+    api.listFlashJobs({}).then(
+      (listed) => {
+        if (live) dispatch({ type: 'listed', jobs: listed });
+      },
+      () => {
+        // Events still bring the jobs in as they report; nothing else depends on the list.
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, connected]);
 
   const start = useCallback(
     (request: FlashRequest) => {

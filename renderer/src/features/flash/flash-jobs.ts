@@ -1,4 +1,8 @@
-import type { FlashFinishedEvent, FlashProgressEvent } from '../../../../common/flash';
+import type {
+  FlashFinishedEvent,
+  FlashJobView,
+  FlashProgressEvent,
+} from '../../../../common/flash';
 
 /**
  * Flash jobs as the Flash panel shows them: one per card being written, each bound to its node
@@ -33,6 +37,7 @@ export type FlashJobAction =
   | { type: 'startFailed'; key: string; message: string }
   | { type: 'progress'; event: FlashProgressEvent }
   | { type: 'finished'; event: FlashFinishedEvent }
+  | { type: 'listed'; jobs: readonly FlashJobView[] }
   | { type: 'cancelling'; key: string }
   | { type: 'dismissed'; key: string };
 
@@ -87,6 +92,8 @@ export function flashJobsReducer(jobs: readonly FlashJob[], action: FlashJobActi
         error: event.ok ? null : (event.error?.message ?? null),
       }));
     }
+    case 'listed':
+      return action.jobs.reduce(mergeListed, [...jobs]);
     case 'cancelling':
       return update(jobs, (job) => job.key === action.key && isActive(job), {
         status: 'cancelling',
@@ -151,6 +158,36 @@ function upsertFromEvent(
   };
   return [...jobs, change(seen)];
 }
+
+/**
+ * A job as listFlashJobs tells it (after a reload, or one another window started), replayed as
+ * its events: whatever this window already saw of it wins where it is newer (a finished job is
+ * never made running again), and the job keeps its cluster file for the reload when it ends.
+ */
+function mergeListed(jobs: FlashJob[], listed: FlashJobView): FlashJob[] {
+  const who = { jobId: listed.jobId, hostname: listed.hostname, device: listed.device };
+  let merged = listed.progress
+    ? flashJobsReducer(jobs, { type: 'progress', event: { ...who, ...listed.progress } })
+    : upsertFromEvent(jobs, { ...who, ...runningStub }, (job) => job);
+  if (listed.finished) {
+    merged = flashJobsReducer(merged, { type: 'finished', event: { ...who, ...listed.finished } });
+  }
+  return merged.map((job) =>
+    job.jobId === listed.jobId && job.clusterPath === null
+      ? { ...job, clusterPath: listed.clusterPath }
+      : job,
+  );
+}
+
+/** The fields of a progress event that say nothing yet (a job listed before its first one). */
+const runningStub = {
+  step: 'image',
+  phase: 'starting',
+  bytes: 0,
+  total: null,
+  bytesPerSecond: 0,
+  etaSeconds: null,
+} as const;
 
 /** flashNode answered: the request's job takes the id, and whatever events already said of it. */
 function adoptJobId(jobs: readonly FlashJob[], key: string, jobId: string): FlashJob[] {

@@ -3,9 +3,8 @@ import { useTranslation } from 'react-i18next';
 
 import type { AppInfo } from '../../../../common/app-info';
 import type { ClusterView } from '../../../../common/cluster-view';
-import { EmptyState, LoadingState } from '../../components/state-views';
-import { useCluster, useOpenCluster } from '../cluster/cluster-context';
-import { ReopenFailed } from '../cluster/reopen-failed';
+import { useOpenCluster } from '../cluster/cluster-context';
+import { OpenClusterGate } from '../cluster/open-cluster-gate';
 import { useImageInspections } from '../image/image-inspection-context';
 import { checkedImageSize } from '../image/image-inspections';
 import { useCatalog } from '../image/use-catalog';
@@ -26,39 +25,40 @@ import { WriteConfirm } from './write-confirm';
  * take its card, and every card being written. Without a cluster (or with one that cannot be
  * flashed yet) it says what is missing and still lists the drives.
  */
-export function FlashPanel({ appInfo }: { appInfo: AppInfo }) {
-  const { t } = useTranslation();
-  const { state, retryReopen } = useCluster();
-  switch (state.status) {
-    case 'opening':
-      return <LoadingState />;
-    case 'failed':
-      return (
-        <ReopenFailed
-          error={state.error}
-          path={state.path}
-          onRetry={retryReopen}
-          linkText={t('flash.goToCluster')}
-        />
-      );
-    case 'closed':
-      return (
+export function FlashPanel({
+  appInfo,
+  preferredNode = null,
+}: {
+  appInfo: AppInfo;
+  /** The node whose card the user asked for next ("rebuild this node"), from the URL hash. */
+  preferredNode?: string | null;
+}) {
+  return (
+    <OpenClusterGate
+      section="flash"
+      renderClosed={(notice) => (
         <div className="flash-panel">
-          <EmptyState title={t('flash.noClusterTitle')} body={t('flash.noClusterBody')}>
-            <a className="button-link" href="#/cluster" data-testid="go-to-cluster">
-              {t('flash.goToCluster')}
-            </a>
-          </EmptyState>
+          {notice}
           <JobList clusterPath={null} />
           <DrivesCard />
         </div>
-      );
-    case 'open':
-      return <OpenClusterFlash passphraseKeychain={appInfo.passphraseKeychain} />;
-  }
+      )}
+    >
+      <OpenClusterFlash
+        passphraseKeychain={appInfo.passphraseKeychain}
+        preferredNode={preferredNode}
+      />
+    </OpenClusterGate>
+  );
 }
 
-function OpenClusterFlash({ passphraseKeychain }: { passphraseKeychain: boolean }) {
+function OpenClusterFlash({
+  passphraseKeychain,
+  preferredNode,
+}: {
+  passphraseKeychain: boolean;
+  preferredNode: string | null;
+}) {
   const { t } = useTranslation();
   const { view, dirty } = useOpenCluster();
   const blockers = flashBlockers(view);
@@ -76,14 +76,14 @@ function OpenClusterFlash({ passphraseKeychain }: { passphraseKeychain: boolean 
           <DrivesCard />
         </>
       ) : (
-        <FlashDesk view={view} />
+        <FlashDesk view={view} preferredNode={preferredNode} />
       )}
     </div>
   );
 }
 
 /** A cluster ready to flash: the next node, the drives to choose from, the running cards. */
-function FlashDesk({ view }: { view: ClusterView }) {
+function FlashDesk({ view, preferredNode }: { view: ClusterView; preferredNode: string | null }) {
   const { t } = useTranslation();
   const { jobs, start } = useFlash();
   const { inspections } = useImageInspections();
@@ -92,7 +92,7 @@ function FlashDesk({ view }: { view: ClusterView }) {
   const [confirming, setConfirming] = useState<WriteRequest | null>(null);
 
   const { cluster, state } = view;
-  const next = nextNodeToFlash(cluster, state, busyHostnames(jobs));
+  const next = nextNodeToFlash(cluster, state, busyHostnames(jobs), preferredNode);
   const image = next ? imageOfNode(cluster, next) : null;
   const imageSize = checkedImageSize(inspections, image);
   const [targets, reloadTargets] = useFlashTargets(imageSize);

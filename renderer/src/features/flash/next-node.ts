@@ -13,13 +13,24 @@ export function nodesToFlash(cluster: Cluster, state: ClusterState): ClusterNode
   return cluster.spec.nodes.filter((node) => nodeStatus(state, node.hostname) !== 'flashed');
 }
 
-/** The first node to flash that no running job is writing already. */
+/**
+ * The node whose card comes next, among those no running job is writing already: the node the
+ * user asked for ("rebuild this node" on the Health panel) when it is still to flash, else the
+ * first rebuild-pending node (a running cluster misses it), else the first in plan order.
+ */
 export function nextNodeToFlash(
   cluster: Cluster,
   state: ClusterState,
   busy: ReadonlySet<string>,
+  preferred: string | null = null,
 ): ClusterNode | null {
-  return nodesToFlash(cluster, state).find((node) => !busy.has(node.hostname)) ?? null;
+  const free = nodesToFlash(cluster, state).filter((node) => !busy.has(node.hostname));
+  return (
+    free.find((node) => node.hostname === preferred) ??
+    free.find((node) => nodeStatus(state, node.hostname) === 'rebuild-pending') ??
+    free[0] ??
+    null
+  );
 }
 
 export function flashedCount(cluster: Cluster, state: ClusterState): number {

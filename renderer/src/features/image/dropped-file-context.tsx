@@ -1,13 +1,21 @@
-import { createContext, type ReactNode, useContext, useEffect, useMemo, useState } from 'react';
+import {
+  createContext,
+  type ReactNode,
+  useContext,
+  useEffect,
+  useMemo,
+  useReducer,
+  useRef,
+} from 'react';
 
-/** A file dropped onto the window: its name only (a page is never told where a file lives). */
-export interface DroppedFile {
-  name: string;
-  size: number;
-}
+import { type DroppedFile, droppedFileReducer } from './dropped-file-state';
+import { desktopFilePath } from './file-path';
+import { useImageInspections } from './image-inspection-context';
+import { type RunningUpload, UploadError, uploadImage } from './upload-image';
 
 interface DroppedFileStore {
   dropped: DroppedFile | null;
+  /** Stop an upload under way and forget the drop. */
   forget(): void;
 }
 
@@ -17,14 +25,18 @@ function carriesFiles(event: DragEvent): boolean {
   return event.dataTransfer?.types.includes('Files') ?? false;
 }
 
+let dropCount = 0;
+
 /**
- * Files dragged onto the window go to the Image section instead of replacing the page. Turning
- * one into a path needs the desktop shell (webUtils.getPathForFile in the preload), which it does
- * not offer yet; in a browser there is no path at all. Until then the Image panel names the
- * file and asks for its path.
+ * Files dragged anywhere onto the window (the Image panel included) go to the Image section
+ * instead of replacing the page, and become an image path the Node side checks at once: in the
+ * desktop app the preload says where the file is; in a browser, which never tells, the file is
+ * uploaded to the server's image uploads first, with progress.
  */
 export function DroppedFileProvider({ children }: { children: ReactNode }) {
-  const [dropped, setDropped] = useState<DroppedFile | null>(null);
+  const [dropped, dispatch] = useReducer(droppedFileReducer, null);
+  const upload = useRef<RunningUpload | null>(null);
+  const { inspect } = useImageInspections();
 
   useEffect(() => {
     const onDragOver = (event: DragEvent) => {
@@ -37,18 +49,56 @@ export function DroppedFileProvider({ children }: { children: ReactNode }) {
       event.preventDefault();
       const file = event.dataTransfer?.files[0];
       if (!file) return;
-      setDropped({ name: file.name, size: file.size });
       location.hash = '#/image';
+      upload.current?.abort();
+      upload.current = null;
+      const id = ++dropCount;
+      const path = desktopFilePath(file);
+      dispatch({
+        type: 'dropped',
+        id,
+        name: file.name,
+        size: file.size,
+        path: path ?? null,
+        upload: path === undefined,
+      });
+      // The file is checked as soon as it has a path the Node side can read.
+      if (path) void inspect(path);
+      if (path !== undefined) return;
+      const running = uploadImage(file, (sent) => dispatch({ type: 'upload-progress', id, sent }));
+      upload.current = running;
+      running.done.then(
+        (uploaded) => {
+          dispatch({ type: 'uploaded', id, path: uploaded.path });
+          void inspect(uploaded.path);
+        },
+        (error: unknown) => {
+          const failure =
+            error instanceof UploadError ? error.failure : { kind: 'connection-lost' as const };
+          if (failure.kind !== 'aborted') dispatch({ type: 'upload-failed', id, reason: failure });
+        },
+      );
     };
     window.addEventListener('dragover', onDragOver);
     window.addEventListener('drop', onDrop);
     return () => {
       window.removeEventListener('dragover', onDragOver);
       window.removeEventListener('drop', onDrop);
+      upload.current?.abort();
     };
-  }, []);
+  }, [inspect]);
 
-  const store = useMemo(() => ({ dropped, forget: () => setDropped(null) }), [dropped]);
+  const store = useMemo(
+    () => ({
+      dropped,
+      forget: () => {
+        upload.current?.abort();
+        upload.current = null;
+        dispatch({ type: 'forget' });
+      },
+    }),
+    [dropped],
+  );
   return <DroppedFileContext.Provider value={store}>{children}</DroppedFileContext.Provider>;
 }
 

@@ -15,7 +15,9 @@ export type InspectionAction =
   | { type: 'started'; reference: string }
   | { type: 'progress'; event: EventPayload<'imageProgress'> }
   | { type: 'succeeded'; reference: string; result: InspectedImage }
-  | { type: 'failed'; reference: string; message: string };
+  | { type: 'failed'; reference: string; message: string }
+  /** The user stopped it: it is forgotten, as if never started. */
+  | { type: 'cancelled'; reference: string };
 
 export function inspectionsReducer(state: Inspections, action: InspectionAction): Inspections {
   switch (action.type) {
@@ -31,6 +33,10 @@ export function inspectionsReducer(state: Inspections, action: InspectionAction)
       return { ...state, [action.reference]: { status: 'done', result: action.result } };
     case 'failed':
       return { ...state, [action.reference]: { status: 'failed', message: action.message } };
+    case 'cancelled': {
+      const { [action.reference]: _cancelled, ...rest } = state;
+      return rest;
+    }
   }
 }
 

@@ -43,7 +43,7 @@ export function ImagePanel({ appInfo }: { appInfo: AppInfo }) {
         <NoClusterNote />
       )}
       <CatalogCard catalog={catalog} onRetry={reloadCatalog} chooser={chooser} />
-      <LocalFileCard mode={appInfo.mode} chooser={chooser} />
+      <LocalFileCard appInfo={appInfo} chooser={chooser} />
     </div>
   );
 }

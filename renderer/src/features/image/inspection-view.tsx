@@ -47,7 +47,7 @@ export function CheckImageButton({
 export function InspectionView({ reference, name }: { reference: string; name: string }) {
   const { t } = useTranslation();
   const phaseLabel = usePhaseLabel();
-  const { inspection, inspect } = useInspection(reference);
+  const { inspection, inspect, cancel } = useInspection(reference);
   if (!inspection) return null;
   switch (inspection.status) {
     case 'running':
@@ -62,6 +62,9 @@ export function InspectionView({ reference, name }: { reference: string; name: s
             sample={inspection.progress}
             testId="image-progress"
           />
+          <button type="button" className="small" onClick={cancel} data-testid="cancel-image-check">
+            {t('image.cancelCheck')}
+          </button>
         </div>
       );
     case 'failed':

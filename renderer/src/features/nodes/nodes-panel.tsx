@@ -2,41 +2,21 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { IssueList } from '../../components/issue-list';
-import { EmptyState, LoadingState } from '../../components/state-views';
-import { useCluster, useOpenCluster } from '../cluster/cluster-context';
+import { EmptyState } from '../../components/state-views';
+import { useOpenCluster } from '../cluster/cluster-context';
 import { nodeTableIssues } from '../cluster/issues';
+import { OpenClusterGate } from '../cluster/open-cluster-gate';
 import { PlanToolbar } from '../cluster/plan-toolbar';
-import { ReopenFailed } from '../cluster/reopen-failed';
 import { BulkAddDialog } from './bulk-add-dialog';
 import { NodeTable } from './node-table';
 
 /** The Nodes section: the open plan's node table, or the way to open a plan. */
 export function NodesPanel() {
-  const { t } = useTranslation();
-  const { state, retryReopen } = useCluster();
-  switch (state.status) {
-    case 'opening':
-      return <LoadingState />;
-    case 'failed':
-      return (
-        <ReopenFailed
-          error={state.error}
-          path={state.path}
-          onRetry={retryReopen}
-          linkText={t('nodes.goToCluster')}
-        />
-      );
-    case 'closed':
-      return (
-        <EmptyState title={t('nodes.noClusterTitle')} body={t('nodes.noClusterBody')}>
-          <a className="button-link" href="#/cluster" data-testid="go-to-cluster">
-            {t('nodes.goToCluster')}
-          </a>
-        </EmptyState>
-      );
-    case 'open':
-      return <OpenNodes />;
-  }
+  return (
+    <OpenClusterGate section="nodes">
+      <OpenNodes />
+    </OpenClusterGate>
+  );
 }
 
 function OpenNodes() {

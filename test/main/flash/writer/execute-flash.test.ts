@@ -8,9 +8,12 @@ import type { DiscardReport } from '../../../../main/flash/writer/discard-unused
 import { executeFlash } from '../../../../main/flash/writer/execute-flash';
 import { identifyCard } from '../../../../main/flash/writer/identify-card';
 import type { FlashProgress } from '../../../../main/flash/writer/protocol';
+import { parseBootSector } from '../../../../main/provision/disk';
 import { cgroupKernelArgs } from '../../../../main/provision/model';
 import {
+  extractPartition,
   fixtureFamilies,
+  type FixtureImage,
   type FixtureKind,
   makeFixtureImage,
   pseudoRandomBytes,
@@ -20,7 +23,6 @@ import {
 import {
   allocatedBytes,
   blankCard,
-  extJournalBytes,
   flashRequest,
   fsckBoot,
   LoopDevices,
@@ -34,6 +36,28 @@ import {
   type TestCluster,
   testCluster,
 } from './writer-fixtures';
+
+const KiB = 1024;
+/** Where the ext4 journals' superblocks are in an image (debugfs: inode 8, block 0). */
+async function journalSuperblocks(image: FixtureImage, dir: string): Promise<number[]> {
+  const found: number[] = [];
+  for (const partition of image.partitions.filter((p) => p.filesystem === 'ext4')) {
+    const copy = join(dir, `journal-probe-${partition.index}.img`);
+    await extractPartition(image.path, partition, copy);
+    try {
+      const block = Number((await run('debugfs', ['-R', 'bmap <8> 0', copy])).trim());
+      const blockSize = Number(
+        /^Block size:\s+(\d+)/m.exec(await run('dumpe2fs', ['-h', copy]))![1],
+      );
+      found.push(partition.offset + block * blockSize);
+    } finally {
+      await rm(copy, { force: true });
+    }
+  }
+  return found.sort((a, b) => a - b);
+}
+
+const roundUp = (value: number, unit: number) => Math.ceil(value / unit) * unit;
 
 // The writer's engine on real block devices (loop devices over sparse files): every OS fixture
 // is flashed from its raw image with a real node payload, then read back by tools that share
@@ -85,15 +109,37 @@ describe('executeFlash on loop devices', () => {
         ejected: false, // a loop device is never ejected
       });
 
-      // Trim: only what the image allocates (plus the ext journal, which ext trim keeps and
-      // mkfs leaves as a hole in the file, and the payload) is written, never the whole image.
+      // Only what the image allocates is written (+ 1 %), plus what the node's payload adds:
+      // its files (new data in clusters that are free, i.e. holes, in the image) and the FAT
+      // tables it rewrites — zeros for free clusters that the card must really hold, even
+      // where the image file has holes. A clean ext4 journal and never-used inode tables
+      // (holes in the image) are left out.
       const allocated = await allocatedBytes(image.path);
-      const journal = await extJournalBytes(image, dir);
-      const payloadBytes = payload.files.reduce((n, f) => n + f.content.length, 0);
+      const fat = parseBootSector(await readRange(image.path, image.boot!.offset, 512))!;
+      const folders = new Set(
+        payload.files.flatMap((f) =>
+          f.path
+            .split('/')
+            .slice(0, -1)
+            .map((_, i, parts) => parts.slice(0, i + 1).join('/')),
+        ),
+      );
+      // Each in whole pieces of the writer's granularity (4 KiB) or clusters, if larger.
+      const piece = Math.max(fat.clusterSize, 4 * KiB);
+      const payloadBytes =
+        payload.files.reduce((n, f) => n + roundUp(f.content.length, piece), 0) +
+        (folders.size + 1) * piece + // new folders, and the root folder's entries
+        fat.fatCount * roundUp(fat.fatBytes, 4 * KiB) +
+        roundUp(fat.rootDirBytes, 4 * KiB) +
+        4 * KiB; // boot sector and FSInfo
       expect(result.bytesWritten).toBeGreaterThan(0);
-      expect(result.bytesWritten).toBeLessThanOrEqual(allocated + journal + payloadBytes + MiB);
+      expect(result.bytesWritten).toBeLessThanOrEqual(allocated * 1.01 + payloadBytes);
       expect(result.bytesWritten).toBeLessThan(image.size / 4);
       expect(discarded!.freeFatBytes).toBeGreaterThan(image.boot!.size / 2);
+      if (image.partitions.some((p) => p.filesystem === 'ext4')) {
+        expect(discarded!.cleanJournalBytes).toBeGreaterThan(0);
+        expect(discarded!.unusedInodeTableBytes).toBeGreaterThan(0);
+      }
 
       // Progress: the phases in order, with sane numbers.
       expect(phasesOf(events)).toEqual([
@@ -141,9 +187,25 @@ describe('executeFlash on loop devices', () => {
       const fsck = await fsckBoot(device, boot, dir);
       expect(fsck.code, fsck.stdout + fsck.stderr).toBe(0);
 
-      // Outside the boot partition the (blank) card now equals the image, byte for byte.
+      // Outside the boot partition the (blank) card now equals the image, byte for byte, but
+      // for the sequence number (and checksum) of a clean ext4 journal, renewed on purpose.
       expect(await sameRange(device, image.path, 0, boot.offset)).toBe(true);
-      expect(await sameRange(device, image.path, boot.offset + boot.size, image.size)).toBe(true);
+      let from = boot.offset + boot.size;
+      for (const at of await journalSuperblocks(image, dir)) {
+        expect(await sameRange(device, image.path, from, at)).toBe(true);
+        const [onCard, inImage] = [
+          await readRange(device, at, KiB),
+          await readRange(image.path, at, KiB),
+        ];
+        expect(onCard.readUInt32BE(24)).not.toBe(inImage.readUInt32BE(24)); // s_sequence
+        for (const field of [24, 0xfc]) {
+          onCard.writeUInt32BE(0, field);
+          inImage.writeUInt32BE(0, field);
+        }
+        expect(onCard).toEqual(inImage);
+        from = at + KiB;
+      }
+      expect(await sameRange(device, image.path, from, image.size)).toBe(true);
     }, 60_000);
   }
 

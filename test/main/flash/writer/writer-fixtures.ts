@@ -11,7 +11,6 @@ import type { BootPayload } from '../../../../main/provision/model';
 import type { Secrets } from '../../../../main/secrets';
 import {
   extractPartition,
-  type FixtureImage,
   type ImageRegion,
   mtoolsReadAll,
   requireFixtureTools,
@@ -106,25 +105,6 @@ export async function sha256File(path: string): Promise<string> {
 /** Bytes the file really occupies (its allocated blocks; holes do not count). */
 export async function allocatedBytes(path: string): Promise<number> {
   return (await stat(path)).blocks * 512;
-}
-
-/** An ext filesystem's journal size in bytes (dumpe2fs), 0 for none. */
-export async function extJournalBytes(image: FixtureImage, dir: string): Promise<number> {
-  let total = 0;
-  for (const partition of image.partitions.filter((p) => p.filesystem === 'ext4')) {
-    const copy = join(dir, `journal-probe-${partition.index}.img`);
-    await extractPartition(image.path, partition, copy);
-    try {
-      const out = await run('dumpe2fs', ['-h', copy]);
-      // "Total journal size: 1024k" (older e2fsprogs: "Journal size: 1024k").
-      const match = /journal size:\s+(\d+)([KMG])/i.exec(out);
-      const unit = { K: 1024, M: MiB, G: 1024 * MiB }[match?.[2]?.toUpperCase() as 'K'];
-      if (match && unit) total += Number(match[1]) * unit;
-    } finally {
-      await rm(copy, { force: true });
-    }
-  }
-  return total;
 }
 
 export interface TestCluster {

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 
-import type { FlashFinishedEvent, FlashProgressEvent } from '../../../../common/flash';
+import type {
+  FlashFinishedEvent,
+  FlashJobView,
+  FlashProgressEvent,
+} from '../../../../common/flash';
 import {
   activeJobOn,
   busyHostnames,
@@ -203,5 +207,83 @@ describe('flash jobs', () => {
     const copy = structuredClone(before);
     run([{ type: 'started', key: 'r1', jobId: 'j1' }, progress('j1'), finished('j1')], before);
     expect(before).toEqual(copy);
+  });
+});
+
+describe('flash jobs listed by the Node side (a reload, another window)', () => {
+  const view = (patch: Partial<FlashJobView> = {}): FlashJobView => ({
+    jobId: 'j1',
+    hostname: 'rpi-kube-cp-01',
+    device: '/dev/sdb',
+    clusterPath: path,
+    startedAt: '2026-11-22T05:00:00.000Z',
+    progress: null,
+    finished: null,
+    ...patch,
+  });
+  const writing = {
+    step: 'card',
+    phase: 'writing',
+    bytes: 200,
+    total: 400,
+    bytesPerSecond: 50,
+    etaSeconds: 4,
+  } as const;
+
+  it('shows a running job with its progress and its cluster file', () => {
+    const [job] = run([{ type: 'listed', jobs: [view({ progress: writing })] }]);
+    expect(job).toMatchObject({
+      key: 'j1',
+      jobId: 'j1',
+      status: 'running',
+      clusterPath: path,
+      progress: writing,
+    });
+  });
+
+  it('shows a job listed before its first progress as running', () => {
+    const [job] = run([{ type: 'listed', jobs: [view()] }]);
+    expect(job).toMatchObject({ status: 'running', progress: null, clusterPath: path });
+  });
+
+  it('shows a finished job with its result', () => {
+    const jobs = run([
+      {
+        type: 'listed',
+        jobs: [
+          view({
+            progress: writing,
+            finished: {
+              ok: false,
+              family: null,
+              bytesWritten: null,
+              ejected: null,
+              error: { code: 'unavailable', message: 'The card was pulled' },
+            },
+          }),
+        ],
+      },
+    ]);
+    expect(jobs[0]).toMatchObject({ status: 'failed', error: 'The card was pulled' });
+  });
+
+  it('never makes a job this window saw finish running again, nor lists it twice', () => {
+    const seen = run([
+      requested('r1', 'rpi-kube-cp-01', '/dev/sdb'),
+      { type: 'started', key: 'r1', jobId: 'j1' },
+      finished('j1'),
+    ]);
+    const after = run([{ type: 'listed', jobs: [view({ progress: writing })] }], seen);
+    expect(after).toHaveLength(1);
+    expect(after[0]).toMatchObject({ key: 'r1', status: 'succeeded' });
+  });
+
+  it('adds jobs it did not know beside the ones it did', () => {
+    const mine = run([
+      requested('r1', 'a', '/dev/sdc'),
+      { type: 'started', key: 'r1', jobId: 'j9' },
+    ]);
+    const after = run([{ type: 'listed', jobs: [view()] }], mine);
+    expect(after.map((job) => job.jobId)).toEqual(['j9', 'j1']);
   });
 });

@@ -62,6 +62,24 @@ describe('next node to flash', () => {
     expect(flashedCount(cluster, flashed(emptyState(), ...all))).toBe(all.length);
   });
 
+  it('puts the node asked for first, then rebuild-pending nodes, then plan order', () => {
+    // cp-01 and cp-02 never flashed; worker-01 and worker-02 were, and are marked for rebuild.
+    let state = flashed(emptyState(), 'rpi-kube-cp-03', 'rpi-kube-worker-01', 'rpi-kube-worker-02');
+    state = markForRebuild(state, 'rpi-kube-worker-01', at);
+    state = markForRebuild(state, 'rpi-kube-worker-02', at);
+    const next = (preferred: string | null, busy: string[] = []) =>
+      nextNodeToFlash(cluster, state, new Set(busy), preferred)?.hostname;
+    expect(next('rpi-kube-worker-02')).toBe('rpi-kube-worker-02');
+    expect(next(null)).toBe('rpi-kube-worker-01');
+    expect(next('rpi-kube-worker-02', ['rpi-kube-worker-02'])).toBe('rpi-kube-worker-01');
+    // Asked for but already flashed, or not in the plan: the usual order.
+    expect(next('rpi-kube-cp-03')).toBe('rpi-kube-worker-01');
+    expect(next('no-such-node')).toBe('rpi-kube-worker-01');
+    // An unflashed node may be asked for too.
+    expect(next('rpi-kube-cp-02')).toBe('rpi-kube-cp-02');
+    expect(next(null, ['rpi-kube-worker-01', 'rpi-kube-worker-02'])).toBe('rpi-kube-cp-01');
+  });
+
   it('gives a node its own image, else the default, else none', () => {
     const node = (c: Cluster, hostname: string) =>
       c.spec.nodes.find((n) => n.hostname === hostname)!;

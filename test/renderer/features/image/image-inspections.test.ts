@@ -94,4 +94,16 @@ describe('image checks', () => {
     });
     expect(checkedImageSize(state, null)).toBeUndefined();
   });
+
+  it('forgets a cancelled check, leaving the others, and ignores its late progress', () => {
+    const other = '/images/alpine.img.gz';
+    const running = run([
+      { type: 'started', reference },
+      { type: 'started', reference: other },
+      progress(reference, 10),
+    ]);
+    const after = run([{ type: 'cancelled', reference }, progress(reference, 20)], running);
+    expect(after[reference]).toBeUndefined();
+    expect(after[other]).toEqual({ status: 'running', progress: null });
+  });
 });

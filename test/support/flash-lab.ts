@@ -1,0 +1,31 @@
+import { join } from 'node:path';
+
+import { ClusterWorkspace } from '../../main/cluster';
+import { type ServedApp, startServe } from './serve';
+
+/**
+ * A one-control-plane, one-worker plan on loopback addresses for the flash suites: once a card
+ * is flashed the app watches the node, and its probes must stay on this machine. Cheap scrypt:
+ * the server reads the parameters from the file.
+ */
+export async function createLoopbackLab(planPath: string, passphrase: string): Promise<void> {
+  await new ClusterWorkspace({ vault: { kdf: { N: 2 ** 10, r: 8, p: 1 } } }).create(
+    planPath,
+    {
+      name: 'lab',
+      subnet: '127.0.0.0/24',
+      gateway: '127.0.0.1',
+      dns: ['127.0.0.1'],
+      firstIp: '127.0.0.11',
+      workers: 1,
+    },
+    passphrase,
+  );
+}
+
+/** `kubeflash serve --include-loop` with its settings and image cache inside the test's folder. */
+export function serveFlashStation(workDir: string, cacheHome: string): Promise<ServedApp> {
+  return startServe(['--include-loop', '--config-dir', join(workDir, 'config')], {
+    env: { XDG_CACHE_HOME: cacheHome },
+  });
+}
