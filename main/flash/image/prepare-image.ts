@@ -99,11 +99,14 @@ export async function prepareImage(
     throw checksumMismatch(name, path, expectedSha256, sourceSha256);
   }
 
+  const checked = { ...options, expectedExtractSha256: expectedExtractSha256 ?? undefined };
   if (format === 'raw') {
-    if (expectedExtractSha256 && sourceSha256 !== expectedExtractSha256) {
-      throw checksumMismatch(`The image ${name}`, path, expectedExtractSha256, sourceSha256);
-    }
-    checkSize(options.expectedExtractSize, file.size, name, path);
+    checkPublishedImage(
+      { sha256: sourceSha256, size: file.size },
+      checked,
+      `The image ${name}`,
+      path,
+    );
     return {
       source: path,
       format,
@@ -122,14 +125,7 @@ export async function prepareImage(
   const running = inFlight.get(key);
   if (running) {
     const shared = await running;
-    if (expectedExtractSha256 && shared.sha256 !== expectedExtractSha256) {
-      throw checksumMismatch(
-        `The image inside ${name}`,
-        path,
-        expectedExtractSha256,
-        shared.sha256,
-      );
-    }
+    checkPublishedImage(shared, checked, `The image inside ${name}`, path);
     return {
       ...shared,
       source: path,
@@ -138,10 +134,7 @@ export async function prepareImage(
       release: cache.pin(sourceSha256),
     };
   }
-  const work = fromCacheOrDecompress(cache, path, format, sourceSha256, {
-    ...options,
-    expectedExtractSha256: expectedExtractSha256 ?? undefined,
-  });
+  const work = fromCacheOrDecompress(cache, path, format, sourceSha256, checked);
   inFlight.set(key, work);
   try {
     return await work;
@@ -162,15 +155,7 @@ async function fromCacheOrDecompress(
   try {
     const cached = await cache.lookup(sourceSha256);
     if (cached) {
-      if (options.expectedExtractSha256 && cached.sha256 !== options.expectedExtractSha256) {
-        throw checksumMismatch(
-          `The image inside ${name}`,
-          path,
-          options.expectedExtractSha256,
-          cached.sha256,
-        );
-      }
-      checkSize(options.expectedExtractSize, cached.size, `The image inside ${name}`, path);
+      checkPublishedImage(cached, options, `The image inside ${name}`, path);
       return {
         source: path,
         format,
@@ -235,15 +220,7 @@ async function decompressIntoCache(
         path,
       );
     }
-    if (options.expectedExtractSha256 && result.sha256 !== options.expectedExtractSha256) {
-      throw checksumMismatch(
-        `The image inside ${name}`,
-        path,
-        options.expectedExtractSha256,
-        result.sha256,
-      );
-    }
-    checkSize(options.expectedExtractSize, result.size, `The image inside ${name}`, path);
+    checkPublishedImage(result, options, `The image inside ${name}`, path);
     verifying.read(result.size);
     verifying.finish();
 
@@ -315,6 +292,20 @@ function checkHex(value: string | undefined, field: string): string | null {
     );
   }
   return hex;
+}
+
+/** The raw image must be the one the catalog published: its checksum and size, where given. */
+function checkPublishedImage(
+  image: { sha256: string; size: number },
+  published: { expectedExtractSha256?: string; expectedExtractSize?: number },
+  what: string,
+  path: string,
+): void {
+  const { expectedExtractSha256, expectedExtractSize } = published;
+  if (expectedExtractSha256 && image.sha256 !== expectedExtractSha256) {
+    throw checksumMismatch(what, path, expectedExtractSha256, image.sha256);
+  }
+  checkSize(expectedExtractSize, image.size, what, path);
 }
 
 function checkSize(expected: number | undefined, actual: number, what: string, path: string): void {

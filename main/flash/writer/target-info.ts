@@ -35,6 +35,30 @@ export interface TargetInfo {
   holders: string[];
 }
 
+/** A target sysfs says nothing about (an image file, a disk off Linux): only what stat knows. */
+function withoutSysfs(
+  path: string,
+  kind: TargetInfo['kind'],
+  size: number | null,
+  rdev: number,
+): TargetInfo {
+  return {
+    path,
+    kind,
+    size,
+    name: null,
+    sysfsDir: null,
+    rdev,
+    readOnly: null,
+    removable: false,
+    usb: false,
+    loopBackingFile: null,
+    logicalBlockSize: 512,
+    partitions: [],
+    holders: [],
+  };
+}
+
 /** Reads a target's facts; refuses anything that is neither a block device nor a regular file. */
 export async function readTargetInfo(path: string): Promise<TargetInfo> {
   let stats: Stats;
@@ -43,23 +67,7 @@ export async function readTargetInfo(path: string): Promise<TargetInfo> {
   } catch (error) {
     throw missingTarget(path, error);
   }
-  if (stats.isFile()) {
-    return {
-      path,
-      kind: 'file',
-      size: stats.size,
-      name: null,
-      sysfsDir: null,
-      rdev: 0,
-      readOnly: null,
-      removable: false,
-      usb: false,
-      loopBackingFile: null,
-      logicalBlockSize: 512,
-      partitions: [],
-      holders: [],
-    };
-  }
+  if (stats.isFile()) return withoutSysfs(path, 'file', stats.size, 0);
   // macOS writes cards through their raw (character) device, /dev/rdiskN; Linux has block devices.
   const rawDisk = stats.isCharacterDevice() && process.platform === 'darwin';
   if (!stats.isBlockDevice() && !rawDisk) {
@@ -70,23 +78,7 @@ export async function readTargetInfo(path: string): Promise<TargetInfo> {
     );
   }
   const sysfsDir = process.platform === 'linux' ? sysfsDirOf(stats.rdev) : null;
-  if (!sysfsDir) {
-    return {
-      path,
-      kind: 'block',
-      size: null,
-      name: null,
-      sysfsDir: null,
-      rdev: stats.rdev,
-      readOnly: null,
-      removable: false,
-      usb: false,
-      loopBackingFile: null,
-      logicalBlockSize: 512,
-      partitions: [],
-      holders: [],
-    };
-  }
+  if (!sysfsDir) return withoutSysfs(path, 'block', null, stats.rdev);
   const resolved = await realpath(sysfsDir).catch(() => sysfsDir);
   const name = basename(resolved);
   if ((await readSysfs(sysfsDir, 'partition')) !== null) {

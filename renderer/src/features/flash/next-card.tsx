@@ -3,11 +3,10 @@ import { useTranslation } from 'react-i18next';
 import type { ClusterNode } from '../../../../common/cluster';
 import type { CatalogImageView } from '../../../../common/flash';
 import { formatBytes } from '../../../../common/format-bytes';
-import { ProgressReport } from '../../components/progress-report';
 import { useInspection } from '../image/image-inspection-context';
 import { ImageName } from '../image/image-name';
-import { CheckImageButton } from '../image/inspection-view';
-import { useFamilyLabel, usePhaseLabel } from '../image/labels';
+import { CheckImageButton, InspectionProgress } from '../image/inspection-view';
+import { useFamilyLabel } from '../image/labels';
 
 /** The node whose card is written next, and the image it gets. */
 export function NextCard({
@@ -86,22 +85,12 @@ function NextImage({
 function ImageCheckSummary({ reference }: { reference: string }) {
   const { t } = useTranslation();
   const familyLabel = useFamilyLabel();
-  const phaseLabel = usePhaseLabel();
   const { inspection } = useInspection(reference);
   switch (inspection?.status) {
     case undefined:
       return <span className="hint">{t('flash.imageNotChecked')}</span>;
     case 'running':
-      return (
-        <ProgressReport
-          phaseLabel={
-            inspection.progress
-              ? phaseLabel('image', inspection.progress.phase)
-              : t('image.preparing')
-          }
-          sample={inspection.progress}
-        />
-      );
+      return <InspectionProgress progress={inspection.progress} />;
     case 'failed':
       return <span className="inline-error">{inspection.message}</span>;
     case 'done':

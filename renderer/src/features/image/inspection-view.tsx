@@ -5,6 +5,7 @@ import { formatBytes } from '../../../../common/format-bytes';
 import { ProgressReport } from '../../components/progress-report';
 import { ErrorState } from '../../components/state-views';
 import { useInspection } from './image-inspection-context';
+import type { ImageProgress } from './image-inspections';
 import { useFamilyLabel, usePhaseLabel } from './labels';
 
 /** The button that checks an image; it says when a check runs or has run. */
@@ -43,25 +44,35 @@ export function CheckImageButton({
   );
 }
 
+/** A running image check's progress: its phase (or "preparing" before the first event). */
+export function InspectionProgress({
+  progress,
+  testId,
+}: {
+  progress: ImageProgress | null;
+  testId?: string;
+}) {
+  const { t } = useTranslation();
+  const phaseLabel = usePhaseLabel();
+  return (
+    <ProgressReport
+      phaseLabel={progress ? phaseLabel('image', progress.phase) : t('image.preparing')}
+      sample={progress}
+      testId={testId}
+    />
+  );
+}
+
 /** A check of one image as it stands: live progress, what was found, or why it cannot be used. */
 export function InspectionView({ reference, name }: { reference: string; name: string }) {
   const { t } = useTranslation();
-  const phaseLabel = usePhaseLabel();
   const { inspection, inspect, cancel } = useInspection(reference);
   if (!inspection) return null;
   switch (inspection.status) {
     case 'running':
       return (
         <div className="inspection" data-testid="image-check" data-status="running">
-          <ProgressReport
-            phaseLabel={
-              inspection.progress
-                ? phaseLabel('image', inspection.progress.phase)
-                : t('image.preparing')
-            }
-            sample={inspection.progress}
-            testId="image-progress"
-          />
+          <InspectionProgress progress={inspection.progress} testId="image-progress" />
           <button type="button" className="small" onClick={cancel} data-testid="cancel-image-check">
             {t('image.cancelCheck')}
           </button>
