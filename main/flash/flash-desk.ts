@@ -125,7 +125,7 @@ export class FlashDesk {
         reference: image,
         format: prepared.format,
         size: prepared.size,
-        sha256: prepared.sha256,
+        sha256: await prepared.sha256,
         fromCache: prepared.fromCache,
         family: detected.family,
         evidence: detected.evidence,

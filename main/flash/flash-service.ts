@@ -3,6 +3,7 @@ import type { Drive } from '../../common/drives';
 import { KubeflashError, serializeError } from '../../common/errors';
 import { type ClusterWorkspace, loadPlan } from '../cluster';
 import { type BootPayload, payloadForTarget } from '../provision';
+import { cardResultOnceImageChecked } from './card-and-image';
 import { sourceDevice, targetRefusals } from './drive-constraints';
 import type { CatalogImage, ImageProgress } from './image';
 import { type ImageReference, parseImageReference, resolveImage } from './image-reference';
@@ -126,7 +127,7 @@ export class FlashService {
       signal?.addEventListener('abort', () => writer.cancel(job.jobId), { once: true });
       let result: FlashResult;
       try {
-        result = await job.result;
+        result = await cardResultOnceImageChecked(job, image.sha256, (id) => writer.cancel(id));
       } catch (error) {
         await this.deps.workspace.recordFlash(clusterPath, hostname, {
           ok: false,

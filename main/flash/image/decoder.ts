@@ -6,7 +6,7 @@ import { createDecompressor } from 'lzma-native';
 
 import { Bzip2Decoder } from './bzip2-decoder';
 import type { CompressedFormat } from './detect-format';
-import { ProcessDecoder } from './process-decoder';
+import { ProcessDecoder, type ToolCommand } from './process-decoder';
 import { findTool, multiThreadedXz } from './system-tools';
 import { ZstdDecoder } from './zstd-decoder';
 
@@ -56,4 +56,25 @@ export function createDecoder(
       return { stream: new ZstdDecoder(), name: 'fzstd' };
     }
   }
+}
+
+/**
+ * A system tool that can write the raw image into the cache file itself, leaving zeros as holes
+ * (xz ≥ 5.4 on all cores; zstd with --sparse): the fastest way, as no decompressed byte passes
+ * through this process. Null when the choice or the system rules it out (then createDecoder).
+ */
+export function fileWritingDecoder(
+  format: Exclude<CompressedFormat, 'zip'>,
+  choice: DecoderChoice = 'auto',
+): { tool: ToolCommand; name: string } | null {
+  if (choice !== 'auto') return null;
+  if (format === 'xz') {
+    const xz = multiThreadedXz();
+    return xz ? { tool: { command: xz, args: ['-dcq', '-T0'] }, name: 'xz -T0' } : null;
+  }
+  if (format === 'zstd') {
+    const zstd = findTool('zstd');
+    return zstd ? { tool: { command: zstd, args: ['-dcq', '--sparse'] }, name: 'zstd' } : null;
+  }
+  return null;
 }

@@ -5,13 +5,14 @@ import { PassThrough, type Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createInflateRaw } from 'node:zlib';
 
-import { createDecoder, type DecoderChoice } from './decoder';
+import { createDecoder, type DecoderChoice, fileWritingDecoder } from './decoder';
 import { type CompressedFormat, compressionName } from './detect-format';
 import { HashingStream } from './hashing';
 import { cancelled, ImageError } from './image-error';
 import type { PhaseProgress } from './image-progress';
+import { FileWritingDecoder, type ToolCommand } from './process-decoder';
 import { SparseFileSink } from './sparse-file-sink';
-import { DiskHeadCheck, ZipEntryCheck } from './stream-checks';
+import { DiskHeadCheck, WrittenImageWatch, ZipEntryCheck } from './stream-checks';
 import type { ZipImage } from './zip-image';
 
 export interface DecompressJob {
@@ -26,9 +27,11 @@ export interface DecompressJob {
 }
 
 export interface DecompressResult {
-  /** sha256 of the archive as it was read (null for zip, which is read out of order). */
-  sourceSha256: string | null;
-  sha256: string;
+  /**
+   * sha256 of the raw image; null when a system tool wrote the file itself (hash the finished
+   * file then, uncached: see readFileInPieces).
+   */
+  sha256: string | null;
   size: number;
   decoder: string;
 }
@@ -36,12 +39,16 @@ export interface DecompressResult {
 const CHUNK = 1 << 20;
 
 /**
- * Stream an archive into a raw image file in one pass:
- * source → sha256 of the source → decoder → disk-head check → sha256 of the output → sparse file.
+ * Decompress an archive into a raw image file in one pass. Where a system tool can write the
+ * file itself (fileWritingDecoder): source → the tool → sparse file, the head checked in the
+ * file. Otherwise the output streams through this process:
+ * source → decoder → disk-head check → sha256 of the output → sparse file.
  * The caller flushes the temporary file (flushToDisk) before renaming it, and deletes it on
  * any failure. Decoder failures become "damaged or cut short" errors naming the file.
  */
 export async function decompressToFile(job: DecompressJob): Promise<DecompressResult> {
+  const direct = job.format === 'zip' ? null : fileWritingDecoder(job.format, job.decoder);
+  if (direct) return decompressWithTool(job, direct.tool, direct.name);
   const { sourcePath, format, progress } = job;
   const output = new HashingStream((bytes) => progress.wrote(bytes));
   // All-zero stretches stay holes: most of a disk image is free space (see SparseFileSink).
@@ -54,22 +61,19 @@ export async function decompressToFile(job: DecompressJob): Promise<DecompressRe
     });
   };
 
-  let sourceHash: HashingStream | null = null;
   let stages: (Readable | Transform)[];
   let decoderName: string;
   if (format === 'zip') {
     if (!job.zip) throw new Error('decompressToFile: zip archive not opened');
     const { entry } = job.zip;
     const raw = await job.zip.openRaw();
-    const counter = new PassThrough({ highWaterMark: CHUNK });
-    counter.on('data', (chunk: Buffer) => progress.read(chunk.length));
     const check = new ZipEntryCheck(
       entry.crc32,
       entry.uncompressedSize,
       `${entry.name} in ${basename(sourcePath)}`,
       sourcePath,
     );
-    stages = [raw, counter];
+    stages = [raw, readCounter(progress)];
     if (entry.method === 8) {
       const inflate = createInflateRaw({ chunkSize: CHUNK });
       watch(inflate);
@@ -78,10 +82,13 @@ export async function decompressToFile(job: DecompressJob): Promise<DecompressRe
     stages.push(check);
     decoderName = entry.method === 8 ? 'zlib (zip deflate)' : 'zip (stored)';
   } else {
-    sourceHash = new HashingStream((bytes) => progress.read(bytes));
     const decoder = createDecoder(format, job.decoder);
     watch(decoder.stream);
-    stages = [createReadStream(sourcePath, { highWaterMark: CHUNK }), sourceHash, decoder.stream];
+    stages = [
+      createReadStream(sourcePath, { highWaterMark: CHUNK }),
+      readCounter(progress),
+      decoder.stream,
+    ];
     decoderName = decoder.name;
   }
 
@@ -91,11 +98,43 @@ export async function decompressToFile(job: DecompressJob): Promise<DecompressRe
     throw explain(error, decoderError, sourcePath, format, job.tempPath, job.signal);
   }
   return {
-    sourceSha256: sourceHash ? sourceHash.digest() : null,
     sha256: output.digest(),
     size: output.bytes,
     decoder: decoderName,
   };
+}
+
+async function decompressWithTool(
+  job: DecompressJob,
+  tool: ToolCommand,
+  name: string,
+): Promise<DecompressResult> {
+  const { sourcePath, format, progress } = job;
+  // Read and write: the watch reads the image's head back while the tool writes the rest.
+  const output = await open(job.tempPath, 'wx+');
+  const watch = new WrittenImageWatch(output, sourcePath, format, progress);
+  let decoderError: Error | null = null;
+  try {
+    const decoder = new FileWritingDecoder(tool, output.fd);
+    decoder.once('error', (error: Error) => {
+      decoderError ??= error;
+    });
+    const source = createReadStream(sourcePath, { highWaterMark: CHUNK });
+    await pipeline([source, readCounter(progress), watch, decoder], { signal: job.signal });
+    await watch.finished();
+  } catch (error) {
+    throw explain(error, decoderError, sourcePath, format, job.tempPath, job.signal);
+  } finally {
+    await output.close();
+  }
+  return { sha256: null, size: watch.size, decoder: name };
+}
+
+/** Counts the compressed bytes read, as the phase's progress. */
+function readCounter(progress: PhaseProgress): PassThrough {
+  const counter = new PassThrough({ highWaterMark: CHUNK });
+  counter.on('data', (chunk: Buffer) => progress.read(chunk.length));
+  return counter;
 }
 
 /** fsync a finished image before it is renamed into the cache (a crash must not leave holes). */

@@ -45,14 +45,15 @@ function memoPath(cacheDir: string): string {
   return join(cacheDir, 'file-hashes.json');
 }
 
-function same(a: FileIdentity, b: FileIdentity): boolean {
+/** The same version of the same file (nothing wrote to it in between). */
+export function sameFile(a: FileIdentity, b: FileIdentity): boolean {
   return a.path === b.path && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
 }
 
 /** The sha256 remembered for this exact file version, or null. */
 export async function recallFileHash(cacheDir: string, file: FileIdentity): Promise<string | null> {
   const memo = await readJsonFile(memoPath(cacheDir), MemoFile, empty);
-  return memo.files.find((entry) => same(entry, file))?.sha256 ?? null;
+  return memo.files.find((entry) => sameFile(entry, file))?.sha256 ?? null;
 }
 
 /** Remember a file's sha256 (replacing what was known about that path). */

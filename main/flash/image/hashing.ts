@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { Transform, type TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+
+import { readFileInPieces, type ReadPiecesOptions } from './read-file-in-pieces';
 
 /** Passes bytes through unchanged while computing their sha256 and counting them. */
 export class HashingStream extends Transform {
@@ -26,23 +26,20 @@ export class HashingStream extends Transform {
   }
 }
 
-export interface HashFileOptions {
+export interface HashFileOptions extends ReadPiecesOptions {
   onBytes?: (bytes: number) => void;
-  signal?: AbortSignal;
 }
 
-/** The sha256 of a file, read sequentially in large chunks. */
+/** The sha256 of a file, read sequentially in large pieces. */
 export async function sha256File(path: string, options: HashFileOptions = {}): Promise<string> {
   const hash = createHash('sha256');
-  await pipeline(
-    createReadStream(path, { highWaterMark: 1 << 20 }),
-    async function (source: AsyncIterable<Buffer>) {
-      for await (const chunk of source) {
-        hash.update(chunk);
-        options.onBytes?.(chunk.length);
-      }
+  await readFileInPieces(
+    path,
+    (piece) => {
+      hash.update(piece);
+      options.onBytes?.(piece.length);
     },
-    { signal: options.signal },
+    options,
   );
   return hash.digest('hex');
 }

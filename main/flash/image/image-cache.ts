@@ -11,7 +11,8 @@ import { withLock } from './serial-lock';
  * The cache of decompressed images. Layout of the cache folder:
  *   index.json          what is cached (atomic writes)
  *   images/<sha>.img    a raw image, named by the sha256 of the archive it came from
- *   tmp/                decompressions in progress (renamed into images/ when complete)
+ *   tmp/                decompressions in progress (renamed into images/ when complete, and
+ *                       listed in the index once hashed and flushed)
  *   downloads/          downloaded archives (and their .part files)
  * Keyed by the source's sha256, so renaming or moving an archive still finds its image. Least
  * recently used images are evicted to stay within the size limit; an image in use (pinned by
@@ -123,8 +124,21 @@ export class ImageCache {
    * recently used images (never pinned ones, nor this one) until the cache fits its limit.
    */
   async insert(entry: CacheEntry, tempPath: string): Promise<void> {
+    await this.adopt(tempPath, entry.sourceSha256);
+    await this.record(entry);
+  }
+
+  /**
+   * Move a complete image from tmp/ to its place, not yet listed: usable by this process (pin
+   * it first), invisible to lookups, and removed as a leftover if it is never recorded.
+   */
+  async adopt(tempPath: string, sourceSha256: string): Promise<void> {
+    await this.locked(() => rename(tempPath, this.imagePath(sourceSha256)));
+  }
+
+  /** List an adopted image (it is on disk, flushed and checked), then evict as insert does. */
+  async record(entry: CacheEntry): Promise<void> {
     await this.locked(async () => {
-      await rename(tempPath, this.imagePath(entry.sourceSha256));
       const index = await this.readIndex();
       const entries = [
         entry,
@@ -132,6 +146,15 @@ export class ImageCache {
       ];
       await this.writeIndex({ ...index, entries });
       await this.evict(0, entry.sourceSha256);
+    });
+  }
+
+  /** Remove an adopted image that will not be recorded (it failed its checks). */
+  async discard(sourceSha256: string): Promise<void> {
+    await this.locked(async () => {
+      const index = await this.readIndex();
+      if (index.entries.some((e) => e.sourceSha256 === sourceSha256)) return;
+      await rm(this.imagePath(sourceSha256), { force: true });
     });
   }
 
@@ -239,7 +262,8 @@ export class ImageCache {
     ] as const) {
       const dir = join(this.dir, sub);
       for (const name of await readdir(dir).catch(() => [] as string[])) {
-        if (keep(name)) continue;
+        // An adopted image this process is still checking is pinned, though not yet listed.
+        if (keep(name) || pins.has(join(dir, name))) continue;
         const path = join(dir, name);
         const info = await stat(path).catch(() => null);
         if (!info) continue;

@@ -5,9 +5,15 @@ import { KubeflashError } from '../../../common/errors';
 import type { DecoderChoice } from './decoder';
 import { decompressToFile, flushToDisk } from './decompress';
 import { detectImageFormat, type ImageFormat, type RawLayout } from './detect-format';
-import { identify, recallFileHash, rememberFileHash } from './file-hash-memo';
+import {
+  type FileIdentity,
+  identify,
+  recallFileHash,
+  rememberFileHash,
+  sameFile,
+} from './file-hash-memo';
 import { sha256File } from './hashing';
-import { ImageCache } from './image-cache';
+import { type CacheEntry, ImageCache } from './image-cache';
 import {
   cancelled,
   checksumMismatch,
@@ -42,8 +48,13 @@ export interface PreparedImage {
   /** The raw image to write: the source itself for a raw image, else the cached image. */
   rawPath: string;
   size: number;
-  /** sha256 of the raw image, and of the source file (equal for a raw image). */
-  sha256: string;
+  /**
+   * sha256 of the raw image, checked against the published one (rejects with checksum-mismatch).
+   * Known at once, except for an image a system tool just decompressed: that one is hashed,
+   * flushed and listed in the cache in the background, while the card is being written.
+   */
+  sha256: Promise<string>;
+  /** sha256 of the source file (the raw image's own for a raw image). */
   sourceSha256: string;
   /**
    * Nothing had to be decompressed (compressed source: its image was cached), and for a raw
@@ -64,9 +75,9 @@ const inFlight = new Map<string, Promise<PreparedImage>>();
 /**
  * Make a raw image out of an image source, once: detect the format by content, hash the source
  * (remembered per path + size + mtime), check it against `expectedSha256`, then either use a
- * raw image in place or decompress into the cache keyed by the source's sha256 (streaming,
- * hashing both sides, verifying, renaming into place only when complete). A damaged archive,
- * a checksum mismatch or a cancel leaves nothing in the cache.
+ * raw image in place or decompress into the cache keyed by the source's sha256 (in one pass;
+ * listed in the cache only once complete, hashed, checked and flushed). A damaged archive, a
+ * checksum mismatch or a cancel leaves nothing in the cache.
  */
 export async function prepareImage(
   source: string,
@@ -112,7 +123,7 @@ export async function prepareImage(
       format,
       rawPath: path,
       size: file.size,
-      sha256: sourceSha256,
+      sha256: Promise.resolve(sourceSha256),
       sourceSha256,
       fromCache: remembered,
       decoder: null,
@@ -125,31 +136,49 @@ export async function prepareImage(
   const running = inFlight.get(key);
   if (running) {
     const shared = await running;
-    checkPublishedImage(shared, checked, `The image inside ${name}`, path);
     return {
       ...shared,
       source: path,
+      sha256: checkedLater(shared, checked, `The image inside ${name}`, path),
       fromCache: true,
       decoder: null,
       release: cache.pin(sourceSha256),
     };
   }
-  const work = fromCacheOrDecompress(cache, path, format, sourceSha256, checked);
+  const work = fromCacheOrDecompress(cache, file, format, sourceSha256, checked);
   inFlight.set(key, work);
-  try {
-    return await work;
-  } finally {
-    inFlight.delete(key);
-  }
+  // Shared until completely checked: its hash may still be computed in the background.
+  void work
+    .then((image) => image.sha256)
+    .catch(() => {})
+    .finally(() => inFlight.delete(key));
+  return work;
+}
+
+/** The image's sha256 once it is known and matches what was published. */
+function checkedLater(
+  image: { sha256: Promise<string>; size: number },
+  published: { expectedExtractSha256?: string; expectedExtractSize?: number },
+  what: string,
+  path: string,
+): Promise<string> {
+  checkSize(published.expectedExtractSize, image.size, what, path);
+  const sha256 = image.sha256.then((value) => {
+    checkPublishedImage({ sha256: value, size: image.size }, published, what, path);
+    return value;
+  });
+  sha256.catch(() => {}); // observed by whoever awaits it; never an unhandled rejection
+  return sha256;
 }
 
 async function fromCacheOrDecompress(
   cache: ImageCache,
-  path: string,
+  file: FileIdentity,
   format: Exclude<ImageFormat, 'raw'>,
   sourceSha256: string,
   options: PrepareImageOptions,
 ): Promise<PreparedImage> {
+  const { path } = file;
   const name = basename(path);
   const release = cache.pin(sourceSha256);
   try {
@@ -161,7 +190,7 @@ async function fromCacheOrDecompress(
         format,
         rawPath: cache.imagePath(sourceSha256),
         size: cached.size,
-        sha256: cached.sha256,
+        sha256: Promise.resolve(cached.sha256),
         sourceSha256,
         fromCache: true,
         decoder: null,
@@ -169,7 +198,7 @@ async function fromCacheOrDecompress(
         release,
       };
     }
-    return await decompressIntoCache(cache, path, format, sourceSha256, options, release);
+    return await decompressIntoCache(cache, file, format, sourceSha256, options, release);
   } catch (error) {
     release();
     throw error;
@@ -178,12 +207,13 @@ async function fromCacheOrDecompress(
 
 async function decompressIntoCache(
   cache: ImageCache,
-  path: string,
+  file: FileIdentity,
   format: Exclude<ImageFormat, 'raw'>,
   sourceSha256: string,
   options: PrepareImageOptions,
   release: () => void,
 ): Promise<PreparedImage> {
+  const { path } = file;
   const name = basename(path);
   const zip = format === 'zip' ? await openZipImage(path) : undefined;
   const tempPath = cache.tempPath();
@@ -211,50 +241,86 @@ async function decompressIntoCache(
     });
     progress.finish();
 
-    const verifying = new PhaseProgress('verifying', result.size, options.onProgress, options.now);
-    await flushToDisk(tempPath);
-    if (result.sourceSha256 !== null && result.sourceSha256 !== sourceSha256) {
+    // Its sha256 (the cache key) was taken before: the archive must not have changed since.
+    if (!sameFile(file, await identify(path))) {
       throw new ImageError(
         'checksum-mismatch',
-        `${name} changed while it was being read (sha256 ${sourceSha256} before, ${result.sourceSha256} while decompressing). Wait until it is completely copied or downloaded, then choose it again.`,
+        `${name} changed while it was being read (its size or modification time is not what it was when it was hashed). Wait until it is completely copied or downloaded, then choose it again.`,
         path,
       );
     }
-    checkPublishedImage(result, options, `The image inside ${name}`, path);
-    verifying.read(result.size);
-    verifying.finish();
-
+    const what = `The image inside ${name}`;
     const now = new Date().toISOString();
-    await cache.insert(
-      {
-        sourceSha256,
-        sha256: result.sha256,
-        size: result.size,
-        format,
-        sourceName: name,
-        createdAt: now,
-        lastUsedAt: now,
-      },
-      tempPath,
-    );
-    return {
+    const entry = (sha256: string): CacheEntry => ({
+      sourceSha256,
+      sha256,
+      size: result.size,
+      format,
+      sourceName: name,
+      createdAt: now,
+      lastUsedAt: now,
+    });
+    const prepared = {
       source: path,
       format,
       rawPath: cache.imagePath(sourceSha256),
       size: result.size,
-      sha256: result.sha256,
       sourceSha256,
       fromCache: false,
       decoder: result.decoder,
       layout: null,
       release,
     };
+    if (result.sha256 === null) {
+      checkSize(options.expectedExtractSize, result.size, what, path);
+      await cache.adopt(tempPath, sourceSha256);
+      const sha256 = finishInBackground(cache, sourceSha256, entry, options, what, path);
+      return { ...prepared, sha256 };
+    }
+    const verifying = new PhaseProgress('verifying', result.size, options.onProgress, options.now);
+    await flushToDisk(tempPath);
+    checkPublishedImage({ sha256: result.sha256, size: result.size }, options, what, path);
+    verifying.read(result.size);
+    verifying.finish();
+    await cache.insert(entry(result.sha256), tempPath);
+    return { ...prepared, sha256: Promise.resolve(result.sha256) };
   } catch (error) {
     await rm(tempPath, { force: true });
     throw error;
   } finally {
     zip?.close();
   }
+}
+
+/**
+ * The rest of an image a system tool decompressed (already adopted into the cache): hash it
+ * (uncached: its holes cost nothing), check it against the published sha256, flush it, list it.
+ * Runs while the card is written; on any failure the image is not kept.
+ */
+function finishInBackground(
+  cache: ImageCache,
+  sourceSha256: string,
+  entry: (sha256: string) => CacheEntry,
+  published: PrepareImageOptions,
+  what: string,
+  path: string,
+): Promise<string> {
+  const imagePath = cache.imagePath(sourceSha256);
+  const unpin = cache.pin(sourceSha256);
+  const finished = (async () => {
+    const sha256 = await sha256File(imagePath, { uncached: true });
+    const listed = entry(sha256);
+    checkPublishedImage(listed, published, what, path);
+    await flushToDisk(imagePath);
+    await cache.record(listed);
+    return sha256;
+  })();
+  const settled = finished.catch(async (error: unknown) => {
+    await cache.discard(sourceSha256).catch(() => {});
+    throw error;
+  });
+  void settled.catch(() => {}).finally(unpin);
+  return settled;
 }
 
 async function checkIsFile(path: string): Promise<void> {

@@ -1,67 +1,124 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { Duplex } from 'node:stream';
+import { Duplex, Writable } from 'node:stream';
+
+/** A system decompressor: the command and its arguments (read stdin, write stdout). */
+export interface ToolCommand {
+  command: string;
+  args: readonly string[];
+}
 
 /**
- * A system decompressor (`xz -dc`, `bzip2 -dc`, `zstd -dc`) as a Duplex stream: compressed bytes
- * in through its stdin, raw bytes out of its stdout. The output ends only after the tool exited
- * with status 0, so a damaged or cut-short archive always ends in an error, never in a short
- * image that looks complete.
+ * One run of a system decompressor: compressed bytes go into its stdin; `exited` settles when
+ * it stopped, rejecting with its first complaint unless it exited with status 0. A damaged or
+ * cut-short archive therefore always ends in an error, never in a short image that looks complete.
  */
-export class ProcessDecoder extends Duplex {
-  private readonly child: ChildProcessWithoutNullStreams;
+class ToolRun {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly exited: Promise<void>;
+  done = false;
   private stderr = '';
-  private exited = false;
 
-  constructor(
-    readonly command: string,
-    args: readonly string[],
-  ) {
-    super({ readableHighWaterMark: 1 << 20, writableHighWaterMark: 1 << 20 });
-    this.child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
-    this.child.stdout.on('data', (chunk: Buffer) => {
-      if (!this.push(chunk)) this.child.stdout.pause();
-    });
+  constructor(tool: ToolCommand, stdout: 'pipe' | number) {
+    this.child = spawn(tool.command, tool.args, {
+      stdio: ['pipe', stdout, 'pipe'],
+      windowsHide: true,
+    }) as ChildProcessWithoutNullStreams;
     this.child.stderr.on('data', (chunk: Buffer) => {
       if (this.stderr.length < 4096) this.stderr += chunk.toString('utf8');
     });
     // Writing to a tool that already stopped fails with EPIPE; its exit status tells why.
     this.child.stdin.on('error', () => {});
-    this.child.on('error', (error) => this.destroy(error));
-    this.child.on('close', (code, signal) => {
-      this.exited = true;
-      if (code === 0) {
-        this.push(null);
-      } else {
-        this.destroy(
-          new Error(
-            firstLine(this.stderr) || (signal ? `killed by ${signal}` : `exit status ${code}`),
-          ),
-        );
-      }
+    this.exited = new Promise((resolve, reject) => {
+      this.child.on('error', (error) => {
+        this.done = true;
+        reject(error);
+      });
+      this.child.on('close', (code, signal) => {
+        this.done = true;
+        if (code === 0) return resolve();
+        const why = signal ? `killed by ${signal}` : `exit status ${code}`;
+        reject(new Error(firstLine(this.stderr) || why));
+      });
     });
+    this.exited.catch(() => {}); // observed by the stream that owns this run
   }
 
-  override _write(
-    chunk: Buffer,
-    _encoding: BufferEncoding,
-    callback: (error?: Error | null) => void,
-  ): void {
-    if (this.exited) return callback();
+  write(chunk: Buffer, callback: () => void): void {
+    if (this.done) return callback();
     if (this.child.stdin.write(chunk)) callback();
     else this.child.stdin.once('drain', () => callback());
   }
 
+  stop(): void {
+    if (!this.done) this.child.kill();
+  }
+}
+
+/**
+ * A system decompressor (`xz -dc`, `bzip2 -dc`, `zstd -dc`) as a Duplex stream: compressed bytes
+ * in through its stdin, raw bytes out of its stdout. The output ends only after the tool exited
+ * with status 0.
+ */
+export class ProcessDecoder extends Duplex {
+  private readonly run: ToolRun;
+
+  constructor(command: string, args: readonly string[]) {
+    super({ readableHighWaterMark: 1 << 20, writableHighWaterMark: 1 << 20 });
+    this.run = new ToolRun({ command, args }, 'pipe');
+    this.run.child.stdout.on('data', (chunk: Buffer) => {
+      if (!this.push(chunk)) this.run.child.stdout.pause();
+    });
+    this.run.exited.then(
+      () => this.push(null),
+      (error: Error) => this.destroy(error),
+    );
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
+    this.run.write(chunk, callback);
+  }
+
   override _final(callback: (error?: Error | null) => void): void {
-    this.child.stdin.end();
+    this.run.child.stdin.end();
     callback();
   }
 
   override _read(): void {
-    this.child.stdout.resume();
+    this.run.child.stdout.resume();
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    if (!this.exited) this.child.kill();
+    this.run.stop();
+    callback(error);
+  }
+}
+
+/**
+ * A system decompressor that writes the raw image itself, into an open file (its stdout): no
+ * decompressed byte passes through this process, and the tool leaves all-zero stretches as holes
+ * (xz and `zstd --sparse` do so when stdout is a regular file). A Writable of compressed bytes
+ * that finishes when the tool exited with status 0.
+ */
+export class FileWritingDecoder extends Writable {
+  private readonly run: ToolRun;
+
+  constructor(tool: ToolCommand, outputFd: number) {
+    super({ highWaterMark: 1 << 20 });
+    this.run = new ToolRun(tool, outputFd);
+    this.run.exited.catch((error: Error) => this.destroy(error));
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
+    this.run.write(chunk, callback);
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.run.child.stdin.end();
+    this.run.exited.then(() => callback(), callback);
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.run.stop();
     callback(error);
   }
 }

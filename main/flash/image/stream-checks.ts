@@ -1,8 +1,16 @@
+import type { FileHandle } from 'node:fs/promises';
 import { Transform, type TransformCallback } from 'node:stream';
 import { crc32 } from 'node:zlib';
 
 import { classifyHead, type CompressedFormat, HEAD_BYTES, notAnImage } from './detect-format';
 import { ImageError } from './image-error';
+import type { PhaseProgress } from './image-progress';
+
+/** Null when `head` (the first HEAD_BYTES of an archive's output) starts a disk image. */
+function headProblem(head: Buffer, sourcePath: string, format: CompressedFormat): Error | null {
+  const kind = classifyHead(head.subarray(0, HEAD_BYTES));
+  return kind.kind === 'raw' ? null : notAnImage(sourcePath, kind, format);
+}
 
 /**
  * Checks that what comes out of an archive is a disk image (partition table or FAT at its
@@ -38,9 +46,58 @@ export class DiskHeadCheck extends Transform {
     const data = Buffer.concat(this.held);
     this.held = [];
     this.checked = true;
-    const head = classifyHead(data.subarray(0, HEAD_BYTES));
-    if (head.kind !== 'raw') return callback(notAnImage(this.sourcePath, head, this.format));
+    const problem = headProblem(data, this.sourcePath, this.format);
+    if (problem) return callback(problem);
     callback(null, data);
+  }
+}
+
+/** Compressed bytes between two looks at the output file (≈ 20 MiB of raw image for xz). */
+const LOOK_EVERY = 4 << 20;
+
+/**
+ * DiskHeadCheck for a raw image that a system tool writes into a file itself: passes the
+ * compressed bytes on to the tool unchanged and now and then looks at the file, reporting its
+ * growth as progress and checking its start as soon as the tool wrote that far. The tool
+ * writes in order (skipping zeros forward), so everything below the file's size is final.
+ */
+export class WrittenImageWatch extends Transform {
+  /** The output's size at the last look. */
+  size = 0;
+  private checked = false;
+  private unseen = 0;
+
+  constructor(
+    private readonly output: FileHandle,
+    private readonly sourcePath: string,
+    private readonly format: CompressedFormat,
+    private readonly progress: PhaseProgress,
+  ) {
+    super({ highWaterMark: 1 << 20 });
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.unseen += chunk.length;
+    if (this.unseen < LOOK_EVERY) return callback(null, chunk);
+    this.unseen = 0;
+    this.look(false).then(() => callback(null, chunk), callback);
+  }
+
+  /** Call once the tool finished: the last size, and the head check if it never ran. */
+  finished(): Promise<void> {
+    return this.look(true);
+  }
+
+  private async look(finished: boolean): Promise<void> {
+    const { size } = await this.output.stat();
+    this.progress.wrote(size - this.size);
+    this.size = size;
+    if (this.checked || (!finished && size < HEAD_BYTES)) return;
+    this.checked = true;
+    const head = Buffer.alloc(Math.min(size, HEAD_BYTES));
+    await this.output.read(head, 0, head.length, 0);
+    const problem = headProblem(head, this.sourcePath, this.format);
+    if (problem) throw problem;
   }
 }
 

@@ -28,7 +28,9 @@ import type { TargetInfo } from './target-info';
  * @ronomon/direct-io (aligned buffers for O_DIRECT) and xxhash-addon (verification checksums).
  * mountutils (NAN) is loaded only by etcher-sdk's unmount step, which the writer never runs; so
  * the writer works under plain Node (tests, CLI) and under Electron run as Node
- * (ELECTRON_RUN_AS_NODE, the packaged app) without rebuilding anything.
+ * (ELECTRON_RUN_AS_NODE, the packaged app) without rebuilding anything. The app process loads
+ * only @ronomon/direct-io, and only optionally (image/read-file-in-pieces.ts: aligned buffers to
+ * hash a new cache image with O_DIRECT; without it, an ordinary read).
  */
 
 export class AbortedError extends Error {

@@ -15,7 +15,7 @@ import {
   prepareImage,
 } from '../../../../main/flash/image';
 import { hasCommand, requirePrerequisite } from '../../../support/prerequisites';
-import { compress, makeRawImage, MiB } from './image-fixtures';
+import { compress, makeRawImage, MiB, ready } from './image-fixtures';
 import { type LoopbackServer, serveBytes, startLoopbackServer } from './loopback-server';
 
 const body = randomBytes(3 * MiB);
@@ -230,12 +230,14 @@ describe('downloadImage', () => {
       options({ cacheDir, expectedSha256: archiveSha }),
     );
     const phases = new Set<string>();
-    const prepared = await prepareImage(result.path, {
-      cacheDir,
-      maxCacheBytes: 64 * MiB,
-      expectedSha256: archiveSha,
-      onProgress: (p) => phases.add(p.phase),
-    });
+    const prepared = await ready(
+      prepareImage(result.path, {
+        cacheDir,
+        maxCacheBytes: 64 * MiB,
+        expectedSha256: archiveSha,
+        onProgress: (p) => phases.add(p.phase),
+      }),
+    );
     expect([...phases]).toEqual(['decompressing', 'verifying']);
     expect(prepared.sha256).toBe(raw.sha256);
   });

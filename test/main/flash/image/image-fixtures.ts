@@ -4,7 +4,7 @@ import { closeSync, openSync, readdirSync, readFileSync, writeFileSync } from 'n
 import { open, truncate } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 
-import type { CompressedFormat } from '../../../../main/flash/image';
+import type { CompressedFormat, PreparedImage } from '../../../../main/flash/image';
 import { hasCommand } from '../../../support/prerequisites';
 
 /**
@@ -19,6 +19,15 @@ export interface RawFixture {
 }
 
 export const MiB = 1024 * 1024;
+
+/**
+ * A prepared image once it is completely checked: its sha256 (which may be computed in the
+ * background) awaited, so a published-checksum mismatch fails here too.
+ */
+export async function ready(preparing: Promise<PreparedImage>) {
+  const image = await preparing;
+  return { ...image, sha256: await image.sha256 };
+}
 
 export function sha256Of(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');

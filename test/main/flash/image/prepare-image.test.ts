@@ -1,11 +1,17 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import {
+  closeSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   utimesSync,
   writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +27,7 @@ import {
   type ImageProgress,
   prepareImage,
 } from '../../../../main/flash/image';
+import { multiThreadedXz } from '../../../../main/flash/image/system-tools';
 import {
   hasCommand,
   requirePrerequisite,
@@ -34,6 +41,7 @@ import {
   makeRawImage,
   MiB,
   type RawFixture,
+  ready,
   sha256Of,
   truncatedCopy,
 } from './image-fixtures';
@@ -98,7 +106,9 @@ describe('prepareImage decompresses each format once into the cache', () => {
       it(`${format} (${decoder} decoder): identical bytes, cached, second use from cache`, async (ctx) => {
         const archive = needArchive(ctx, format);
         const image = raw!;
-        const first = await prepareImage(archive, { cacheDir, maxCacheBytes: LIMIT, decoder });
+        const first = await ready(
+          prepareImage(archive, { cacheDir, maxCacheBytes: LIMIT, decoder }),
+        );
         expect(first).toMatchObject({
           format,
           size: image.size,
@@ -110,7 +120,9 @@ describe('prepareImage decompresses each format once into the cache', () => {
         expect(sha256Of(first.rawPath)).toBe(image.sha256);
         expect(first.decoder).toBeTruthy();
 
-        const second = await prepareImage(archive, { cacheDir, maxCacheBytes: LIMIT, decoder });
+        const second = await ready(
+          prepareImage(archive, { cacheDir, maxCacheBytes: LIMIT, decoder }),
+        );
         expect(second).toMatchObject({
           rawPath: first.rawPath,
           sha256: image.sha256,
@@ -130,28 +142,32 @@ describe('prepareImage decompresses each format once into the cache', () => {
 
   it('uses the system xz on all cores when it can, lzma-native otherwise', async (ctx) => {
     const archive = needArchive(ctx, 'xz');
-    const builtin = await prepareImage(archive, {
-      cacheDir,
-      maxCacheBytes: LIMIT,
-      decoder: 'builtin',
-    });
+    const builtin = await ready(
+      prepareImage(archive, {
+        cacheDir,
+        maxCacheBytes: LIMIT,
+        decoder: 'builtin',
+      }),
+    );
     expect(builtin.decoder).toBe('lzma-native');
     const other = mkdtempSync(join(work, 'cache-'));
-    const auto = await prepareImage(archive, {
-      cacheDir: other,
-      maxCacheBytes: LIMIT,
-      decoder: 'auto',
-    });
+    const auto = await ready(
+      prepareImage(archive, {
+        cacheDir: other,
+        maxCacheBytes: LIMIT,
+        decoder: 'auto',
+      }),
+    );
     expect(['xz -T0', 'lzma-native']).toContain(auto.decoder);
     expect(auto.sha256).toBe(builtin.sha256);
   });
 
   it('finds the image of a renamed archive by its content', async (ctx) => {
     const archive = needArchive(ctx, 'gzip');
-    const first = await prepareImage(archive, { cacheDir, maxCacheBytes: LIMIT });
+    const first = await ready(prepareImage(archive, { cacheDir, maxCacheBytes: LIMIT }));
     const renamed = join(work, 'archives', 'renamed-without-extension');
     writeFileSync(renamed, readFileSync(archive));
-    const second = await prepareImage(renamed, { cacheDir, maxCacheBytes: LIMIT });
+    const second = await ready(prepareImage(renamed, { cacheDir, maxCacheBytes: LIMIT }));
     expect(second.fromCache).toBe(true);
     expect(second.rawPath).toBe(first.rawPath);
     expect(second.format).toBe('gzip');
@@ -161,8 +177,8 @@ describe('prepareImage decompresses each format once into the cache', () => {
   it('decompresses a concurrent second request for the same archive only once', async (ctx) => {
     const archive = needArchive(ctx, 'gzip');
     const [a, b] = await Promise.all([
-      prepareImage(archive, { cacheDir, maxCacheBytes: LIMIT }),
-      prepareImage(archive, { cacheDir, maxCacheBytes: LIMIT }),
+      ready(prepareImage(archive, { cacheDir, maxCacheBytes: LIMIT })),
+      ready(prepareImage(archive, { cacheDir, maxCacheBytes: LIMIT })),
     ]);
     expect([a.fromCache, b.fromCache].sort()).toEqual([false, true]);
     expect(a.rawPath).toBe(b.rawPath);
@@ -175,7 +191,7 @@ describe('prepareImage with a raw image', () => {
     const image = needRaw(ctx);
     const copy = join(work, 'in-place.img');
     writeFileSync(copy, readFileSync(image.path));
-    const first = await prepareImage(copy, { cacheDir, maxCacheBytes: LIMIT });
+    const first = await ready(prepareImage(copy, { cacheDir, maxCacheBytes: LIMIT }));
     expect(first).toMatchObject({
       format: 'raw',
       layout: 'mbr',
@@ -186,17 +202,19 @@ describe('prepareImage with a raw image', () => {
     expect(first.sourceSha256).toBe(image.sha256);
 
     const phases: string[] = [];
-    const second = await prepareImage(copy, {
-      cacheDir,
-      maxCacheBytes: LIMIT,
-      onProgress: (p) => phases.push(p.phase),
-    });
+    const second = await ready(
+      prepareImage(copy, {
+        cacheDir,
+        maxCacheBytes: LIMIT,
+        onProgress: (p) => phases.push(p.phase),
+      }),
+    );
     expect(second.fromCache).toBe(true);
     expect(phases).toEqual([]); // remembered: not read again
 
     const later = new Date(Date.now() + 5000);
     utimesSync(copy, later, later);
-    const third = await prepareImage(copy, { cacheDir, maxCacheBytes: LIMIT });
+    const third = await ready(prepareImage(copy, { cacheDir, maxCacheBytes: LIMIT }));
     expect(third.fromCache).toBe(false);
     expect(third.sha256).toBe(image.sha256);
     expect(cacheFiles(cacheDir)).toEqual([]); // never copied into the cache
@@ -207,16 +225,18 @@ describe('prepareImage with a raw image', () => {
     const image = needRaw(ctx);
     const wrong = 'ab'.repeat(32);
     const error = await failure(
-      prepareImage(image.path, { cacheDir, maxCacheBytes: LIMIT, expectedSha256: wrong }),
+      ready(prepareImage(image.path, { cacheDir, maxCacheBytes: LIMIT, expectedSha256: wrong })),
     );
     expect(error.problem).toBe('checksum-mismatch');
     expect(error.message).toContain(wrong);
     expect(error.message).toContain(image.sha256);
-    const ok = await prepareImage(image.path, {
-      cacheDir,
-      maxCacheBytes: LIMIT,
-      expectedSha256: image.sha256.toUpperCase(),
-    });
+    const ok = await ready(
+      prepareImage(image.path, {
+        cacheDir,
+        maxCacheBytes: LIMIT,
+        expectedSha256: image.sha256.toUpperCase(),
+      }),
+    );
     expect(ok.sha256).toBe(image.sha256);
   });
 });
@@ -228,7 +248,9 @@ describe('prepareImage refuses bad archives and leaves nothing in the cache', ()
         const archive = needArchive(ctx, format);
         const size = readFileSync(archive).length;
         const cut = truncatedCopy(archive, Math.floor(size * 0.6), join(work, 'archives'));
-        const error = await failure(prepareImage(cut, { cacheDir, maxCacheBytes: LIMIT, decoder }));
+        const error = await failure(
+          ready(prepareImage(cut, { cacheDir, maxCacheBytes: LIMIT, decoder })),
+        );
         expect(error.problem).toBe('corrupt-archive');
         expect(error.message).toContain('truncated-');
         expect(error.message).toMatch(/Download it again/);
@@ -258,7 +280,7 @@ describe('prepareImage refuses bad archives and leaves nothing in the cache', ()
       const damaged = join(work, 'archives', `damaged-${format}-${decoder}`);
       writeFileSync(damaged, bytes);
       const error = await failure(
-        prepareImage(damaged, { cacheDir, maxCacheBytes: LIMIT, decoder }),
+        ready(prepareImage(damaged, { cacheDir, maxCacheBytes: LIMIT, decoder })),
       );
       expect(error.problem).toBe('corrupt-archive');
       expect(error.message).toContain(`damaged-${format}-${decoder}`);
@@ -271,7 +293,7 @@ describe('prepareImage refuses bad archives and leaves nothing in the cache', ()
     const archive = needArchive(ctx, 'xz');
     const wrong = '0'.repeat(64);
     const error = await failure(
-      prepareImage(archive, { cacheDir, maxCacheBytes: LIMIT, expectedSha256: wrong }),
+      ready(prepareImage(archive, { cacheDir, maxCacheBytes: LIMIT, expectedSha256: wrong })),
     );
     expect(error.problem).toBe('checksum-mismatch');
     expect(error.message).toContain(wrong);
@@ -283,7 +305,9 @@ describe('prepareImage refuses bad archives and leaves nothing in the cache', ()
     const archive = needArchive(ctx, 'zstd');
     const wrong = 'f'.repeat(64);
     const error = await failure(
-      prepareImage(archive, { cacheDir, maxCacheBytes: LIMIT, expectedExtractSha256: wrong }),
+      ready(
+        prepareImage(archive, { cacheDir, maxCacheBytes: LIMIT, expectedExtractSha256: wrong }),
+      ),
     );
     expect(error.problem).toBe('checksum-mismatch');
     expect(error.message).toContain(wrong);
@@ -293,24 +317,28 @@ describe('prepareImage refuses bad archives and leaves nothing in the cache', ()
 
   it('accepts the right expected checksums and size', async (ctx) => {
     const archive = needArchive(ctx, 'bzip2');
-    const prepared = await prepareImage(archive, {
-      cacheDir,
-      maxCacheBytes: LIMIT,
-      expectedSha256: sha256Of(archive),
-      expectedExtractSha256: raw!.sha256,
-      expectedExtractSize: raw!.size,
-    });
+    const prepared = await ready(
+      prepareImage(archive, {
+        cacheDir,
+        maxCacheBytes: LIMIT,
+        expectedSha256: sha256Of(archive),
+        expectedExtractSha256: raw!.sha256,
+        expectedExtractSize: raw!.size,
+      }),
+    );
     expect(prepared.sha256).toBe(raw!.sha256);
   });
 
   it('a wrong expected image size', async (ctx) => {
     const archive = needArchive(ctx, 'gzip');
     const error = await failure(
-      prepareImage(archive, {
-        cacheDir,
-        maxCacheBytes: LIMIT,
-        expectedExtractSize: raw!.size + 512,
-      }),
+      ready(
+        prepareImage(archive, {
+          cacheDir,
+          maxCacheBytes: LIMIT,
+          expectedExtractSize: raw!.size + 512,
+        }),
+      ),
     );
     expect(error.problem).toBe('size-mismatch');
     await expectEmptyCache();
@@ -318,11 +346,13 @@ describe('prepareImage refuses bad archives and leaves nothing in the cache', ()
 
   it('an argument that is not a sha256', async () => {
     await expect(
-      prepareImage(join(work, 'whatever'), {
-        cacheDir,
-        maxCacheBytes: LIMIT,
-        expectedSha256: 'abc',
-      }),
+      ready(
+        prepareImage(join(work, 'whatever'), {
+          cacheDir,
+          maxCacheBytes: LIMIT,
+          expectedSha256: 'abc',
+        }),
+      ),
     ).rejects.toThrow(/64 hex digits/);
   });
 });
@@ -358,7 +388,7 @@ describe('prepareImage refuses what is not an image, each with its own error', (
   for (const [what, make, problem, message] of cases) {
     it(what, async () => {
       const path = make();
-      const error = await failure(prepareImage(path, { cacheDir, maxCacheBytes: LIMIT }));
+      const error = await failure(ready(prepareImage(path, { cacheDir, maxCacheBytes: LIMIT })));
       expect(error.problem).toBe(problem);
       expect(error.message).toMatch(message);
       expect(error.subject).toBe(path);
@@ -374,7 +404,7 @@ describe('prepareImage refuses what is not an image, each with its own error', (
     const archive = join(dir, 'no-image.zip');
     compress(join(dir, 'README.txt'), 'zip', dir, 'no-image.zip');
     compress(join(dir, 'boot.tar'), 'zip', dir, 'no-image.zip');
-    const error = await failure(prepareImage(archive, { cacheDir, maxCacheBytes: LIMIT }));
+    const error = await failure(ready(prepareImage(archive, { cacheDir, maxCacheBytes: LIMIT })));
     expect(error.problem).toBe('no-image-in-archive');
     expect(error.message).toContain('README.txt');
     expect(error.message).toContain('boot.tar');
@@ -389,7 +419,9 @@ describe('prepareImage refuses what is not an image, each with its own error', (
     writeFileSync(small, readFileSync(image.path).subarray(0, MiB));
     compress(small, 'zip', dir, 'two.zip');
     compress(image.path, 'zip', dir, 'two.zip');
-    const prepared = await prepareImage(join(dir, 'two.zip'), { cacheDir, maxCacheBytes: LIMIT });
+    const prepared = await ready(
+      prepareImage(join(dir, 'two.zip'), { cacheDir, maxCacheBytes: LIMIT }),
+    );
     expect(prepared.sha256).toBe(image.sha256);
   });
 
@@ -397,7 +429,7 @@ describe('prepareImage refuses what is not an image, each with its own error', (
     requirePrerequisite(ctx, hasCommand('gzip'), 'gzip to make test archives');
     const text = file('notes.txt', 'hello\n'.repeat(5000));
     const archive = compress(text, 'gzip', work);
-    const error = await failure(prepareImage(archive, { cacheDir, maxCacheBytes: LIMIT }));
+    const error = await failure(ready(prepareImage(archive, { cacheDir, maxCacheBytes: LIMIT })));
     expect(error.problem).toBe('text-file');
     expect(error.message).toMatch(/gzip archive notes\.txt\.gz holds a text file/);
     await expectEmptyCache();
@@ -422,13 +454,15 @@ describe('prepareImage progress', () => {
     let clock = 0;
     const now = () => (clock += 40); // 40 ms pass between two looks at the clock
     const events: ImageProgress[] = [];
-    const prepared = await prepareImage(archive, {
-      cacheDir,
-      maxCacheBytes: LIMIT,
-      decoder: 'builtin',
-      now,
-      onProgress: (p) => events.push(p),
-    });
+    const prepared = await ready(
+      prepareImage(archive, {
+        cacheDir,
+        maxCacheBytes: LIMIT,
+        decoder: 'builtin',
+        now,
+        onProgress: (p) => events.push(p),
+      }),
+    );
     const phases = events.map((e) => e.phase).filter((p, i, all) => p !== all[i - 1]);
     expect(phases).toEqual(['hashing', 'decompressing', 'verifying']);
     const archiveSize = readFileSync(archive).length;
@@ -478,16 +512,16 @@ describe('the image cache', () => {
     const [a, b, c, d] = await distinctArchives(ctx, 4);
     const maxCacheBytes = 5 * MiB; // two 2 MiB images fit, three do not
     const options = { cacheDir, maxCacheBytes };
-    const inUse = await prepareImage(a!, options); // oldest, but pinned
-    (await prepareImage(b!, options)).release();
-    (await prepareImage(c!, options)).release();
+    const inUse = await ready(prepareImage(a!, options)); // oldest, but pinned
+    (await ready(prepareImage(b!, options))).release();
+    (await ready(prepareImage(c!, options))).release();
     let info = await cacheInfo(options);
     expect(info.entries.map((e) => e.sourceName)).toEqual(['disk-2.img.gz', 'disk-0.img.gz']);
     expect(info.entries.find((e) => e.sourceName === 'disk-0.img.gz')?.inUse).toBe(true);
     expect(info.imageBytes).toBe(4 * MiB);
 
     inUse.release();
-    (await prepareImage(d!, options)).release();
+    (await ready(prepareImage(d!, options))).release();
     info = await cacheInfo(options);
     expect(info.entries.map((e) => e.sourceName)).toEqual(['disk-3.img.gz', 'disk-2.img.gz']);
     expect(cacheFiles(cacheDir)).toHaveLength(2);
@@ -497,12 +531,12 @@ describe('the image cache', () => {
   it('keeps a recently used image over an older one', async (ctx) => {
     const [a, b, c] = await distinctArchives(ctx, 3);
     const options = { cacheDir, maxCacheBytes: 5 * MiB };
-    (await prepareImage(a!, options)).release();
-    (await prepareImage(b!, options)).release();
-    const again = await prepareImage(a!, options); // a is now the most recent
+    (await ready(prepareImage(a!, options))).release();
+    (await ready(prepareImage(b!, options))).release();
+    const again = await ready(prepareImage(a!, options)); // a is now the most recent
     expect(again.fromCache).toBe(true);
     again.release();
-    (await prepareImage(c!, options)).release();
+    (await ready(prepareImage(c!, options))).release();
     const names = (await cacheInfo(options)).entries.map((e) => e.sourceName);
     expect(names).toEqual(['disk-2.img.gz', 'disk-0.img.gz']);
   });
@@ -510,8 +544,8 @@ describe('the image cache', () => {
   it('clearCache removes images and downloads, except an image in use', async (ctx) => {
     const [a, b] = await distinctArchives(ctx, 2);
     const options = { cacheDir, maxCacheBytes: LIMIT };
-    const inUse = await prepareImage(a!, options);
-    (await prepareImage(b!, options)).release();
+    const inUse = await ready(prepareImage(a!, options));
+    (await ready(prepareImage(b!, options))).release();
     writeFileSync(join(cacheDir, 'downloads', 'old.img.xz'), Buffer.alloc(1000));
     const result = await clearCache(options);
     expect(result).toEqual({ removedEntries: 1, freedBytes: 2 * MiB + 1000, keptEntries: 1 });
@@ -526,9 +560,9 @@ describe('the image cache', () => {
 
   it('forgets an image whose file was deleted behind its back', async (ctx) => {
     const archive = needArchive(ctx, 'gzip');
-    const first = await prepareImage(archive, { cacheDir, maxCacheBytes: LIMIT });
+    const first = await ready(prepareImage(archive, { cacheDir, maxCacheBytes: LIMIT }));
     rmSync(first.rawPath);
-    const second = await prepareImage(archive, { cacheDir, maxCacheBytes: LIMIT });
+    const second = await ready(prepareImage(archive, { cacheDir, maxCacheBytes: LIMIT }));
     expect(second.fromCache).toBe(false);
     expect(sha256Of(second.rawPath)).toBe(raw!.sha256);
   });
@@ -538,15 +572,17 @@ describe('the image cache', () => {
       const archive = needArchive(ctx, 'xz');
       const controller = new AbortController();
       const error = await failure(
-        prepareImage(archive, {
-          cacheDir,
-          maxCacheBytes: LIMIT,
-          decoder,
-          signal: controller.signal,
-          onProgress: (p) => {
-            if (p.phase === 'decompressing') controller.abort();
-          },
-        }),
+        ready(
+          prepareImage(archive, {
+            cacheDir,
+            maxCacheBytes: LIMIT,
+            decoder,
+            signal: controller.signal,
+            onProgress: (p) => {
+              if (p.phase === 'decompressing') controller.abort();
+            },
+          }),
+        ),
       );
       expect(error.problem).toBe('cancelled');
       await expectEmptyCache();
@@ -561,9 +597,68 @@ describe('the image cache', () => {
     const controller = new AbortController();
     controller.abort();
     const error = await failure(
-      prepareImage(moved, { cacheDir, maxCacheBytes: LIMIT, signal: controller.signal }),
+      ready(prepareImage(moved, { cacheDir, maxCacheBytes: LIMIT, signal: controller.signal })),
     );
     expect(error.problem).toBe('cancelled');
     await expectEmptyCache();
   });
+});
+
+describe('a system decompressor writes the cached image itself', () => {
+  /** 48 MiB, mostly zeros (free space), with data at 1 MiB and 30 MiB: sparse on disk. */
+  function sparseImage(ctx: SkippableContext): string {
+    needRaw(ctx);
+    const dir = mkdtempSync(join(work, 'sparse-'));
+    const path = join(dir, 'sparse.img');
+    execFileSync('truncate', ['-s', '48M', path]);
+    execFileSync('sfdisk', ['--quiet', path], { input: 'label: dos\nstart=2048, type=83\n' });
+    const fd = openSync(path, 'r+');
+    for (const at of [1, 30]) writeSync(fd, randomBytes(MiB), 0, MiB, at * MiB);
+    closeSync(fd);
+    return path;
+  }
+
+  const tools: [Exclude<CompressedFormat, 'zip' | 'gzip' | 'bzip2'>, string, () => boolean][] = [
+    ['xz', 'xz -T0', () => multiThreadedXz() !== null],
+    ['zstd', 'zstd', () => hasCommand('zstd')],
+  ];
+  for (const [format, decoder, available] of tools) {
+    it(`${decoder}: byte for byte the image, its zeros left as holes`, async (ctx) => {
+      requirePrerequisite(ctx, available(), `${decoder} (the system tool) on PATH`);
+      const image = sparseImage(ctx);
+      const archive = compress(image, format, join(image, '..'));
+      const prepared = await ready(prepareImage(archive, { cacheDir, maxCacheBytes: LIMIT }));
+      expect(prepared.decoder).toBe(decoder);
+      expect(prepared.sha256).toBe(sha256Of(image));
+      expect(sha256Of(prepared.rawPath)).toBe(sha256Of(image));
+      expect(statSync(prepared.rawPath).size).toBe(48 * MiB);
+      // 2 MiB of data (and the MBR): the 46 MiB of zeros take no space.
+      expect(statSync(prepared.rawPath).blocks * 512).toBeLessThan(4 * MiB);
+      const info = await cacheInfo({ cacheDir, maxCacheBytes: LIMIT });
+      expect(info.entries.map((e) => e.sha256)).toEqual([prepared.sha256]);
+      prepared.release();
+    });
+
+    it(`${decoder}: an archive of something else is refused, and nothing is kept`, async (ctx) => {
+      requirePrerequisite(ctx, available(), `${decoder} (the system tool) on PATH`);
+      const dir = mkdtempSync(join(work, 'other-'));
+      // Big enough that the tool's output is looked at while it still decompresses.
+      const noise = join(dir, 'noise.bin');
+      writeFileSync(noise, randomBytes(6 * MiB));
+      const notes = join(dir, 'notes.txt');
+      writeFileSync(notes, 'just some notes\n'.repeat(100));
+      for (const [input, problem] of [
+        [noise, 'not-an-image'],
+        [notes, 'text-file'],
+      ] as const) {
+        const archive = compress(input, format, dir);
+        const error = await failure(
+          ready(prepareImage(archive, { cacheDir, maxCacheBytes: LIMIT })),
+        );
+        expect(error.problem).toBe(problem);
+        expect(error.subject).toBe(archive);
+        await expectEmptyCache();
+      }
+    });
+  }
 });
