@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
-import { launchChromium } from '../support/chromium';
+import { chooseDrive, launchChromium } from '../support/chromium';
 import {
   type FixtureImage,
   makeFixtureImage,
@@ -169,8 +169,7 @@ describe('drop an image file, flash the next card', () => {
 
     await page.getByTestId('nav-flash').click();
     const row = page.locator(`tr[data-device="${device}"]`);
-    await expect.poll(() => row.getAttribute('data-state'), { timeout: 15_000 }).toBe('eligible');
-    await row.getByTestId('choose-drive').check();
+    await chooseDrive(row);
     await page.getByTestId('write').click();
     await page.getByTestId('confirm-write').getByTestId('confirm').click();
 

@@ -8,7 +8,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
-import { launchChromium } from '../support/chromium';
+import { chooseDrive, launchChromium } from '../support/chromium';
 import {
   type FixtureImage,
   fsckFat,
@@ -213,7 +213,7 @@ describe('flash next card end to end', () => {
         .getByTestId('next-image-checked')
         .getAttribute('data-family'),
     ).toBe('ubuntu');
-    await row.getByTestId('choose-drive').check();
+    await chooseDrive(row);
     expect(await page.getByTestId('write').textContent()).toBe(
       `Write rpi-kube-cp-01 to ${device}…`,
     );
@@ -294,7 +294,7 @@ describe('flash next card end to end', () => {
     const next = page.getByTestId('next-node');
     await next.waitFor();
     const hostname = await next.getAttribute('data-hostname');
-    await driveRow(card!.device).getByTestId('choose-drive').check();
+    await chooseDrive(driveRow(card!.device));
     await page.getByTestId('write').click();
     await page.getByTestId('confirm-write').getByTestId('confirm').click();
 
