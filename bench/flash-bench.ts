@@ -7,14 +7,15 @@
  *   4. bmaptool copy (writes mapped blocks only; does not read back),
  *   5. the device's floor: the allocated bytes written and read back with dd and O_DIRECT,
  *   6. the CLI's start-up alone (`kubeflash --version`), a fixed cost of both kubeflash rows,
- * and prints seconds, bytes written and read per card (from /sys/block/loopN/stat) and ratios to
- * bmaptool. Needs root, losetup, sfdisk, mkfs.vfat, mkfs.ext4, mtools, xz, bmaptool, and a built
+ * and prints seconds, bytes written and read per card (from /sys/block/loopN/stat), ratios to
+ * bmaptool, and for the kubeflash rows when each phase began (from `flash --json`). Needs root, losetup, sfdisk, mkfs.vfat, mkfs.ext4, mtools, xz, bmaptool, and a built
  * CLI (`npm run build`). Run: `npm run bench`. Writes only to loop devices it creates.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 import { ClusterWorkspace } from '../main/cluster';
@@ -29,6 +30,8 @@ interface Sample {
   seconds: number;
   writtenBytes: number;
   readBytes: number;
+  /** Where a kubeflash run spent its time: each phase's start, seconds from the run's start. */
+  phases?: string;
 }
 
 function loopStat(device: string): { read: number; written: number } {
@@ -46,12 +49,16 @@ function dropCaches() {
   }
 }
 
-function measure(name: string, device: string, run: () => void): Sample {
+async function measure(
+  name: string,
+  device: string,
+  run: () => void | Promise<string>,
+): Promise<Sample> {
   sh('sync', []);
   dropCaches();
   const before = loopStat(device);
   const start = process.hrtime.bigint();
-  run();
+  const phases = (await run()) ?? undefined;
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const after = loopStat(device);
   return {
@@ -59,6 +66,7 @@ function measure(name: string, device: string, run: () => void): Sample {
     seconds,
     writtenBytes: after.written - before.written,
     readBytes: after.read - before.read,
+    phases,
   };
 }
 
@@ -194,8 +202,10 @@ async function run() {
       return device;
     };
     const env = { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') };
-    const flash = (device: string, node: string) => {
-      const result = spawnSync(
+    /** Runs `kubeflash flash --json`; returns when each phase began ("image:hashing 0.62, …"). */
+    const flash = async (device: string, node: string): Promise<string> => {
+      const start = performance.now();
+      const child = spawn(
         process.execPath,
         [
           cli,
@@ -210,27 +220,43 @@ async function run() {
           xzImage,
           '--yes',
           '--include-loop',
+          '--json',
           '--passphrase-file',
           passphrase,
         ],
-        { env, encoding: 'utf8' },
+        { env, stdio: ['ignore', 'pipe', 'pipe'] },
       );
-      if (result.status !== 0) throw new Error(`kubeflash flash failed: ${result.stderr}`);
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+      const phases: string[] = [];
+      let last = '';
+      for await (const line of createInterface({ input: child.stdout })) {
+        const event = JSON.parse(line) as { step?: string; progress?: { phase?: string } };
+        const phase = `${event.step ?? ''}:${event.progress?.phase ?? ''}`;
+        if (!event.progress || phase === last) continue;
+        last = phase;
+        phases.push(`${phase} ${((performance.now() - start) / 1000).toFixed(2)}`);
+      }
+      if ((await closed) !== 0) throw new Error(`kubeflash flash failed: ${stderr}`);
+      return phases.join(', ');
     };
     const samples: Sample[] = [];
     const first = attach();
     samples.push(
-      measure('kubeflash, first card (.img.xz, cold cache)', first, () =>
+      await measure('kubeflash, first card (.img.xz, cold cache)', first, () =>
         flash(first, 'rpi-kube-cp-01'),
       ),
     );
     const next = attach();
     samples.push(
-      measure('kubeflash, next card (cache warm)', next, () => flash(next, 'rpi-kube-worker-01')),
+      await measure('kubeflash, next card (cache warm)', next, () =>
+        flash(next, 'rpi-kube-worker-01'),
+      ),
     );
     const dd = attach();
     samples.push(
-      measure('xz -dc | dd conv=fsync, then cmp', dd, () => {
+      await measure('xz -dc | dd conv=fsync, then cmp', dd, () => {
         sh('bash', [
           '-c',
           `set -o pipefail; xz -dc '${xzImage}' | dd of='${dd}' bs=4M conv=fsync status=none`,
@@ -240,9 +266,9 @@ async function run() {
     );
     const bm = attach();
     samples.push(
-      measure('bmaptool copy', bm, () =>
-        sh('bmaptool', ['-q', 'copy', '--bmap', bmap, xzImage, bm]),
-      ),
+      await measure('bmaptool copy', bm, () => {
+        sh('bmaptool', ['-q', 'copy', '--bmap', bmap, xzImage, bm]);
+      }),
     );
 
     // The floor of this machine: the allocated bytes written with O_DIRECT, then read back with
@@ -250,7 +276,7 @@ async function run() {
     const floor = attach();
     const floorBlocks = String(Math.ceil(allocated / (4 * MiB)));
     samples.push(
-      measure('floor: dd oflag=direct + iflag=direct (allocated)', floor, () => {
+      await measure('floor: dd oflag=direct + iflag=direct (allocated)', floor, () => {
         sh('dd', [
           'if=/dev/zero',
           `of=${floor}`,
@@ -273,9 +299,9 @@ async function run() {
 
     // The fixed cost in both kubeflash rows: starting the CLI (loading its modules), cold.
     samples.push(
-      measure('kubeflash --version (start-up only)', floor, () =>
-        sh(process.execPath, [cli, '--version']),
-      ),
+      await measure('kubeflash --version (start-up only)', floor, () => {
+        sh(process.execPath, [cli, '--version']);
+      }),
     );
 
     const baseline = samples.find((s) => s.name === 'bmaptool copy')!.seconds;
@@ -290,6 +316,8 @@ async function run() {
         `${s.name.padEnd(48)} ${s.seconds.toFixed(1).padStart(7)}  ${(s.writtenBytes / MiB).toFixed(0).padStart(11)}  ${(s.readBytes / MiB).toFixed(0).padStart(8)}  ${(s.seconds / baseline).toFixed(2).padStart(9)}`,
       );
     }
+    console.log('\nWhen each kubeflash phase began (seconds from the start of the run):');
+    for (const s of samples) if (s.phases) console.log(`  ${s.name}: ${s.phases}`);
     const [firstCard, nextCard] = samples;
     const floorSample = samples.find((s) => s.name.startsWith('floor'))!;
     const startUp = samples.at(-1)!;
