@@ -124,3 +124,12 @@ export const UploadedImage = z.object({
   size: z.number().int().nonnegative(),
 });
 export type UploadedImage = z.infer<typeof UploadedImage>;
+
+/** What GET on the upload endpoint answers: the largest file it takes, checked before sending. */
+export const UploadLimits = z.object({ maxBytes: z.number().int().positive() });
+export type UploadLimits = z.infer<typeof UploadLimits>;
+
+/** Why a file is refused as too large (the server's words, and the page's before it sends). */
+export function uploadTooLarge(bytes: number, maxBytes: number): string {
+  return `The file (${bytes} bytes or more) is larger than the upload limit of ${maxBytes} bytes: copy it to the server and give its path instead`;
+}

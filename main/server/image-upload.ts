@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
-import type { UploadedImage } from '../../common/flash';
+import { type UploadedImage, type UploadLimits,uploadTooLarge } from '../../common/flash';
 import { pruneUploads } from '../flash';
 import { sanitiseUploadName } from './upload-name';
 
@@ -25,6 +25,15 @@ class UploadRefused extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * The upload limit, for the page to check a file against before it sends it: a browser that is
+ * still sending when the server refuses and closes often reports only a network error.
+ */
+export function answerUploadLimits(res: ServerResponse, options: UploadOptions): void {
+  const limits: UploadLimits = { maxBytes: options.maxBytes };
+  answer(res, options, 200, limits);
 }
 
 /**
@@ -50,7 +59,7 @@ export async function receiveImageUpload(
     return answer(res, options, 400, { error: 'The Content-Length header is not a number' });
   }
   if (declared !== null && declared > options.maxBytes) {
-    return answer(res, options, 413, { error: tooLarge(declared, options.maxBytes) });
+    return answer(res, options, 413, { error: uploadTooLarge(declared, options.maxBytes) });
   }
   const folder = join(options.uploadsDir, randomBytes(8).toString('hex'));
   const part = join(folder, `${name}.part`);
@@ -63,7 +72,7 @@ export async function receiveImageUpload(
         received += chunk.length;
         if (received > options.maxBytes) {
           // Answer before the pipeline tears the request (and its socket) down.
-          const refused = new UploadRefused(413, tooLarge(received, options.maxBytes));
+          const refused = new UploadRefused(413, uploadTooLarge(received, options.maxBytes));
           answer(res, options, refused.status, { error: refused.message });
           done(refused);
         } else done(null, chunk);
@@ -92,10 +101,6 @@ function declaredLength(req: IncomingMessage): number | null | 'invalid' {
   const header = req.headers['content-length'];
   if (header === undefined) return null;
   return /^\d+$/.test(header) ? Number(header) : 'invalid';
-}
-
-function tooLarge(bytes: number, max: number): string {
-  return `The file (${bytes} bytes or more) is larger than the upload limit of ${max} bytes: copy it to the server and give its path instead`;
 }
 
 async function checkFreeSpace(folder: string, bytes: number): Promise<void> {

@@ -10,7 +10,7 @@ import type { Backend } from '../backend';
 import { imageUploadsDir } from '../flash';
 import { headerContentSecurityPolicy } from '../security/content-security-policy';
 import { newToken, WebAuth } from './auth';
-import { receiveImageUpload } from './image-upload';
+import { answerUploadLimits, receiveImageUpload } from './image-upload';
 import { serveStatic } from './static-files';
 
 export interface WebServerOptions {
@@ -93,12 +93,14 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     const verdict = auth.check(req);
     if (!verdict.ok) return refuse(res, verdict.status, verdict.reason, req);
     if (url.pathname === imageUploadPath) {
-      if (req.method !== 'POST') return refuse(res, 405, 'Method not allowed: POST the file', req);
-      return receiveImageUpload(req, res, url, {
+      const upload = {
         uploadsDir: imageUploadsDir(options.backend.imageCacheDir),
         maxBytes: options.maxUploadBytes ?? defaultMaxUploadBytes,
         headers: securityHeaders,
-      });
+      };
+      if (req.method === 'GET') return answerUploadLimits(res, upload);
+      if (req.method !== 'POST') return refuse(res, 405, 'Method not allowed: POST the file', req);
+      return receiveImageUpload(req, res, url, upload);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return refuse(res, 405, 'Method not allowed');

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { imageUploadPath, UploadedImage } from '../../../common/flash';
+import { imageUploadPath, UploadedImage, UploadLimits } from '../../../common/flash';
 import type { Backend } from '../../../main/backend';
 import { startWebServer } from '../../../main/server';
 import type { RunningWebServer } from '../../../main/server/web-server';
@@ -184,6 +184,18 @@ describe('image upload endpoint', () => {
     await expect.poll(() => filesLeft()).toEqual(before);
   });
 
+  it('tells the page its limit (GET), so a file too large is refused before it is sent', async () => {
+    const get = open(imageUploadPath, { Cookie: cookie }, 'GET');
+    get.req.end();
+    const reply = await get.reply;
+    expect(reply.status).toBe(200);
+    expect(UploadLimits.parse(JSON.parse(reply.body))).toEqual({ maxBytes: maxUploadBytes });
+
+    const stranger = open(imageUploadPath, {}, 'GET');
+    stranger.req.end();
+    expect((await stranger.reply).status).toBe(401);
+  });
+
   it('asks for a name, and for POST', async () => {
     const noName = open(imageUploadPath, {
       Cookie: cookie,
@@ -195,8 +207,8 @@ describe('image upload endpoint', () => {
     expect(refused.status).toBe(400);
     expect(refused.body).toContain('?name=');
 
-    const get = open(`${imageUploadPath}?name=a.img`, { Cookie: cookie }, 'GET');
-    get.req.end();
-    expect((await get.reply).status).toBe(405);
+    const put = open(`${imageUploadPath}?name=a.img`, { Cookie: cookie, Origin: origin }, 'PUT');
+    put.req.end();
+    expect((await put.reply).status).toBe(405);
   });
 });

@@ -1,4 +1,9 @@
-import { imageUploadPath, UploadedImage } from '../../../../common/flash';
+import {
+  imageUploadPath,
+  UploadedImage,
+  UploadLimits,
+  uploadTooLarge,
+} from '../../../../common/flash';
 
 /** Why an upload did not land: the server said why, the connection went, or the user stopped it. */
 export type UploadFailure =
@@ -18,14 +23,36 @@ export interface RunningUpload {
 /**
  * Send a dropped file to the web server's image uploads (a browser gives no path the server
  * could read). XMLHttpRequest, not fetch: it reports upload progress. The session cookie
- * authenticates it, as it does the WebSocket.
+ * authenticates it, as it does the WebSocket. A file over the server's limit is refused here,
+ * before a byte is sent (a browser still sending when the server refuses sees a network error).
  */
 export function uploadImage(
   file: File,
   onProgress: (sent: number, total: number) => void,
 ): RunningUpload {
   const xhr = new XMLHttpRequest();
-  const done = new Promise<UploadedImage>((resolve, reject) => {
+  let aborted = false;
+  const done = fetchUploadLimits().then((limits) => {
+    if (aborted) throw new UploadError({ kind: 'aborted' });
+    const tooLarge = limitProblem(file.size, limits);
+    if (tooLarge) throw new UploadError({ kind: 'refused', message: tooLarge });
+    return send(xhr, file, onProgress);
+  });
+  return {
+    done,
+    abort: () => {
+      aborted = true;
+      xhr.abort();
+    },
+  };
+}
+
+function send(
+  xhr: XMLHttpRequest,
+  file: File,
+  onProgress: (sent: number, total: number) => void,
+): Promise<UploadedImage> {
+  const sent = new Promise<UploadedImage>((resolve, reject) => {
     xhr.upload.onprogress = (event) => onProgress(event.loaded, event.total || file.size);
     xhr.onload = () => {
       const outcome = uploadOutcome(xhr.status, xhr.responseText);
@@ -38,7 +65,24 @@ export function uploadImage(
   xhr.open('POST', `${imageUploadPath}?name=${encodeURIComponent(file.name)}`);
   xhr.setRequestHeader('Content-Type', 'application/octet-stream');
   xhr.send(file);
-  return { done, abort: () => xhr.abort() };
+  return sent;
+}
+
+/** The server's upload limit; null when it does not say (the upload itself then finds out). */
+async function fetchUploadLimits(): Promise<UploadLimits | null> {
+  try {
+    const response = await fetch(imageUploadPath, { credentials: 'same-origin' });
+    if (!response.ok) return null;
+    const limits = UploadLimits.safeParse(await response.json());
+    return limits.success ? limits.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Why a file of `size` bytes cannot be uploaded under `limits`, or null when it can. */
+export function limitProblem(size: number, limits: UploadLimits | null): string | null {
+  return limits && size > limits.maxBytes ? uploadTooLarge(size, limits.maxBytes) : null;
 }
 
 /** What the server's answer means: where the image landed, or the server's own reason. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { uploadOutcome } from '../../../../renderer/src/features/image/upload-image';
+import { limitProblem, uploadOutcome } from '../../../../renderer/src/features/image/upload-image';
 
 describe('the upload endpoint’s answer', () => {
   it('gives where the image landed', () => {
@@ -32,5 +32,16 @@ describe('the upload endpoint’s answer', () => {
       JSON.stringify({ path: 'relative/card.img', name: 'x', size: 1 }),
     );
     expect(outcome.ok).toBe(false);
+  });
+});
+
+describe('the upload limit, checked before sending', () => {
+  it('refuses a file over the limit in the server’s own words, and lets the rest go', () => {
+    expect(limitProblem(101, { maxBytes: 100 })).toMatch(
+      /larger than the upload limit of 100 bytes: copy it to the server and give its path/,
+    );
+    expect(limitProblem(100, { maxBytes: 100 })).toBeNull();
+    // A server that does not say: the upload goes ahead and the server decides.
+    expect(limitProblem(10 ** 12, null)).toBeNull();
   });
 });
