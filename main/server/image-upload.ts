@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
-import { type UploadedImage, type UploadLimits,uploadTooLarge } from '../../common/flash';
+import { type UploadedImage, type UploadLimits, uploadTooLarge } from '../../common/flash';
 import { pruneUploads } from '../flash';
 import { sanitiseUploadName } from './upload-name';
 
