@@ -1,7 +1,6 @@
-import { rm, stat, statfs } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 
-import { KubeflashError } from '../../../common/errors';
 import type { DecoderChoice } from './decoder';
 import { decompressToFile, flushToDisk } from './decompress';
 import { detectImageFormat, type ImageFormat, type RawLayout } from './detect-format';
@@ -15,12 +14,13 @@ import {
 import { sha256File } from './hashing';
 import { type CacheEntry, ImageCache } from './image-cache';
 import {
-  cancelled,
-  checksumMismatch,
-  formatBytes,
-  ImageError,
-  normaliseSha256,
-} from './image-error';
+  checkFreeSpace,
+  checkHex,
+  checkIsFile,
+  checkPublishedImage,
+  checkSize,
+} from './image-checks';
+import { cancelled, checksumMismatch, ImageError } from './image-error';
 import { PhaseProgress, type ProgressListener } from './image-progress';
 import { openZipImage } from './zip-image';
 
@@ -321,82 +321,4 @@ function finishInBackground(
   });
   void settled.catch(() => {}).finally(unpin);
   return settled;
-}
-
-async function checkIsFile(path: string): Promise<void> {
-  let info;
-  try {
-    info = await stat(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new ImageError(
-        'not-found',
-        `${path} does not exist. Choose the image file again.`,
-        path,
-      );
-    }
-    throw error;
-  }
-  if (!info.isFile()) {
-    const what = info.isDirectory() ? 'a folder' : 'not a regular file';
-    throw new ImageError(
-      'not-a-file',
-      `${path} is ${what}. Choose an image file (.img, .img.xz, .zip, .gz, .bz2 or .zst).`,
-      path,
-    );
-  }
-}
-
-function checkHex(value: string | undefined, field: string): string | null {
-  if (value === undefined || value === '') return null;
-  const hex = normaliseSha256(value);
-  if (!hex) {
-    throw new KubeflashError(
-      'invalid-request',
-      `${field} must be a sha256 checksum (64 hex digits), not "${value}".`,
-      field,
-    );
-  }
-  return hex;
-}
-
-/** The raw image must be the one the catalog published: its checksum and size, where given. */
-function checkPublishedImage(
-  image: { sha256: string; size: number },
-  published: { expectedExtractSha256?: string; expectedExtractSize?: number },
-  what: string,
-  path: string,
-): void {
-  const { expectedExtractSha256, expectedExtractSize } = published;
-  if (expectedExtractSha256 && image.sha256 !== expectedExtractSha256) {
-    throw checksumMismatch(what, path, expectedExtractSha256, image.sha256);
-  }
-  checkSize(expectedExtractSize, image.size, what, path);
-}
-
-function checkSize(expected: number | undefined, actual: number, what: string, path: string): void {
-  if (expected === undefined || expected === actual) return;
-  throw new ImageError(
-    'size-mismatch',
-    `${what} is ${actual} bytes, but ${expected} bytes were published. The file is not the published one: download it again.`,
-    path,
-  );
-}
-
-async function checkFreeSpace(
-  dir: string,
-  bytes: number,
-  name: string,
-  path: string,
-): Promise<void> {
-  const info = await statfs(dir).catch(() => null);
-  if (!info) return;
-  const free = info.bavail * info.bsize;
-  if (free < bytes) {
-    throw new ImageError(
-      'no-space',
-      `Decompressing ${name} needs ${formatBytes(bytes)} in ${dir}, but only ${formatBytes(free)} is free. Free some space or clear the image cache in Settings.`,
-      path,
-    );
-  }
 }
