@@ -13,6 +13,6 @@ export async function unlockedWorkspace(
     { passphraseFile: flags.passphraseFile, prompter },
     projectPaths(path).secrets,
   );
-  await workspace.unlockSecrets(path, passphrase);
+  await workspace.unlock(path, passphrase);
   return workspace;
 }

@@ -131,15 +131,10 @@ export class ClusterWorkspace {
   }
 
   async unlock(path: string, passphrase: string): Promise<ClusterView> {
-    await this.unlockSecrets(path, passphrase);
-    return this.view(path);
-  }
-
-  /** unlock without describing the result (the CLI: no view to show, ~50 ms less per command). */
-  async unlockSecrets(path: string, passphrase: string): Promise<void> {
     const secrets = await readSecretsFile(projectPaths(path).secrets, passphrase);
     const entry = { secrets, passphrase };
     await this.#syncNodeSecrets(path, await loadPlan(path), entry);
+    return this.view(path);
   }
 
   lock(path: string): void {

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 
+import ssh2 from 'ssh2'; // CommonJS: its `utils` is reachable only through the default export
+
 import { parseAuthorizedKey } from '../../common/cluster/authorized-key';
 import { KubeflashError } from '../../common/errors';
 
@@ -100,10 +102,7 @@ async function generate(spec: KeySpec, comment: string): Promise<SshKeyPair> {
   }
 }
 
-async function generateOnce(spec: KeySpec, comment: string): Promise<SshKeyPair> {
-  // Loaded here, not at start-up: every command reaches this file through the PKI, and ssh2
-  // takes ~50 ms to load; only making keys needs it. CommonJS: `utils` is on the default export.
-  const { default: ssh2 } = await import('ssh2');
+function generateOnce(spec: KeySpec, comment: string): Promise<SshKeyPair> {
   return new Promise((resolve, reject) => {
     const done = (error: Error | null, pair: { private: string; public: string }) => {
       if (error) reject(error);

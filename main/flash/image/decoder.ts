@@ -1,9 +1,8 @@
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
-import type * as LzmaNative from 'lzma-native';
+import { createDecompressor } from 'lzma-native';
 
 import { Bzip2Decoder } from './bzip2-decoder';
 import type { CompressedFormat } from './detect-format';
@@ -37,10 +36,8 @@ export function createDecoder(
       const xz = system ? multiThreadedXz() : null;
       if (xz) return { stream: new ProcessDecoder(xz, ['-dcq', '-T0']), name: 'xz -T0' };
       // liblzma 5.2 inside lzma-native has no multi-threaded decoder; it runs off the main
-      // thread (libuv pool), in parallel with hashing and writing. Loaded only when used (a
-      // native module: not on every command's start-up).
-      const lzma = createRequire(import.meta.url)('lzma-native') as typeof LzmaNative;
-      return { stream: lzma.createDecompressor(), name: 'lzma-native' };
+      // thread (libuv pool), in parallel with hashing and writing.
+      return { stream: createDecompressor(), name: 'lzma-native' };
     }
     case 'gzip':
       // One deflate stream has to be inflated in order: no format-level parallelism.

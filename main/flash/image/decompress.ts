@@ -137,7 +137,7 @@ function readCounter(progress: PhaseProgress): PassThrough {
   return counter;
 }
 
-/** fsync a finished image before it is renamed into the cache (a crash must not leave holes). */
+/** fsync a finished image before the cache lists it (after a crash, no listed image has holes). */
 export async function flushToDisk(path: string): Promise<void> {
   const handle = await open(path, 'r+');
   try {
