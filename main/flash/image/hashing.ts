@@ -1,5 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
+import { setImmediate } from 'node:timers/promises';
 
 import { readFileInPieces, type ReadPiecesOptions } from './read-file-in-pieces';
 
@@ -30,13 +31,23 @@ export interface HashFileOptions extends ReadPiecesOptions {
   onBytes?: (bytes: number) => void;
 }
 
-/** The sha256 of a file, read sequentially in large pieces. */
+/** How much is hashed between two turns of the event loop (about half a millisecond of work). */
+const SLICE = 1 << 20;
+
+/**
+ * The sha256 of a file, read sequentially in large pieces. The hashing gives the event loop a
+ * turn after every MiB: an image is hashed in the background while the card is prepared and
+ * written, and that work (many short steps) must not wait behind a long hash.
+ */
 export async function sha256File(path: string, options: HashFileOptions = {}): Promise<string> {
   const hash = createHash('sha256');
   await readFileInPieces(
     path,
-    (piece) => {
-      hash.update(piece);
+    async (piece) => {
+      for (let offset = 0; offset < piece.length; offset += SLICE) {
+        if (offset > 0) await setImmediate();
+        hash.update(piece.subarray(offset, offset + SLICE));
+      }
       options.onBytes?.(piece.length);
     },
     options,

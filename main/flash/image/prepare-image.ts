@@ -1,28 +1,20 @@
-import { rm, stat } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 
 import type { DecoderChoice } from './decoder';
-import { decompressToFile, flushToDisk } from './decompress';
 import { detectImageFormat, type ImageFormat, type RawLayout } from './detect-format';
-import {
-  type FileIdentity,
-  identify,
-  recallFileHash,
-  rememberFileHash,
-  sameFile,
-} from './file-hash-memo';
+import { type FileIdentity, identify, recallFileHash, rememberFileHash } from './file-hash-memo';
 import { sha256File } from './hashing';
-import { type CacheEntry, ImageCache } from './image-cache';
+import { ImageCache } from './image-cache';
+import { checkHex, checkIsFile, checkPublishedImage, checkSize } from './image-checks';
+import { cancelled, checksumMismatch } from './image-error';
 import {
-  checkFreeSpace,
-  checkHex,
-  checkIsFile,
-  checkPublishedImage,
-  checkSize,
-} from './image-checks';
-import { cancelled, checksumMismatch, ImageError } from './image-error';
+  decompressToTemp,
+  fileIntoCache,
+  fromCache,
+  fromCacheOrDecompress,
+} from './image-into-cache';
 import { PhaseProgress, type ProgressListener } from './image-progress';
-import { openZipImage } from './zip-image';
 
 export interface PrepareImageOptions {
   /** The image cache folder and its size limit (least recently used images are evicted). */
@@ -76,8 +68,10 @@ const inFlight = new Map<string, Promise<PreparedImage>>();
  * Make a raw image out of an image source, once: detect the format by content, hash the source
  * (remembered per path + size + mtime), check it against `expectedSha256`, then either use a
  * raw image in place or decompress into the cache keyed by the source's sha256 (in one pass;
- * listed in the cache only once complete, hashed, checked and flushed). A damaged archive, a
- * checksum mismatch or a cancel leaves nothing in the cache.
+ * listed in the cache only once complete, hashed, checked and flushed). An archive seen for the
+ * first time is hashed while it is already being decompressed: the hash, known long before the
+ * image, then files it, finds it already cached (the decompression is dropped) or refuses it.
+ * A damaged archive, a checksum mismatch or a cancel leaves nothing in the cache.
  */
 export async function prepareImage(
   source: string,
@@ -87,31 +81,37 @@ export async function prepareImage(
   const name = basename(path);
   const expectedSha256 = checkHex(options.expectedSha256, 'expectedSha256');
   const expectedExtractSha256 = checkHex(options.expectedExtractSha256, 'expectedExtractSha256');
+  const checked = { ...options, expectedExtractSha256: expectedExtractSha256 ?? undefined };
 
   await checkIsFile(path);
   const { format, layout } = await detectImageFormat(path);
   const cache = await ImageCache.open(options.cacheDir, options.maxCacheBytes);
 
   const file = await identify(path);
-  let sourceSha256 = await recallFileHash(cache.dir, file);
-  const remembered = sourceSha256 !== null;
-  if (!sourceSha256) {
-    const progress = new PhaseProgress('hashing', file.size, options.onProgress, options.now);
-    sourceSha256 = await sha256File(path, {
+  const remembered = await recallFileHash(cache.dir, file);
+  /** The source's sha256, remembered, then checked against the published one. */
+  const hashSource = async (progress: PhaseProgress | null): Promise<string> => {
+    const sha256 = await sha256File(path, {
       signal: options.signal,
-      onBytes: (bytes) => progress.read(bytes),
+      onBytes: (bytes) => progress?.read(bytes),
     }).catch((error: unknown) => {
       throw options.signal?.aborted ? cancelled(name) : error;
     });
-    progress.finish();
-    await rememberFileHash(cache.dir, file, sourceSha256);
-  }
-  if (expectedSha256 && sourceSha256 !== expectedSha256) {
-    throw checksumMismatch(name, path, expectedSha256, sourceSha256);
-  }
+    progress?.finish();
+    await rememberFileHash(cache.dir, file, sha256);
+    return checkSource(sha256);
+  };
+  const checkSource = (sha256: string): string => {
+    if (expectedSha256 && sha256 !== expectedSha256) {
+      throw checksumMismatch(name, path, expectedSha256, sha256);
+    }
+    return sha256;
+  };
 
-  const checked = { ...options, expectedExtractSha256: expectedExtractSha256 ?? undefined };
   if (format === 'raw') {
+    const sourceSha256 = remembered
+      ? checkSource(remembered)
+      : await hashSource(new PhaseProgress('hashing', file.size, options.onProgress, options.now));
     checkPublishedImage(
       { sha256: sourceSha256, size: file.size },
       checked,
@@ -125,27 +125,86 @@ export async function prepareImage(
       size: file.size,
       sha256: Promise.resolve(sourceSha256),
       sourceSha256,
-      fromCache: remembered,
+      fromCache: remembered !== null,
       decoder: null,
       layout,
       release: () => {},
     };
   }
 
-  const key = `${cache.dir}\0${sourceSha256}`;
-  const running = inFlight.get(key);
-  if (running) {
-    const shared = await running;
-    return {
-      ...shared,
-      source: path,
-      sha256: checkedLater(shared, checked, `The image inside ${name}`, path),
-      fromCache: true,
-      decoder: null,
-      release: cache.pin(sourceSha256),
-    };
+  if (remembered) {
+    const sourceSha256 = checkSource(remembered);
+    return (
+      joinRunning(cache, file, sourceSha256, checked) ??
+      startPreparation(cache, sourceSha256, () =>
+        fromCacheOrDecompress(cache, file, format, sourceSha256, checked),
+      )
+    );
   }
-  const work = fromCacheOrDecompress(cache, file, format, sourceSha256, checked);
+
+  // First sight of this file: decompress at once and hash it meanwhile (both read it, mostly
+  // from the page cache once one of them has); the hash is known long before the image.
+  const speculation = new AbortController();
+  const decompressing = decompressToTemp(cache, file, format, {
+    ...checked,
+    signal: options.signal
+      ? AbortSignal.any([options.signal, speculation.signal])
+      : speculation.signal,
+  });
+  decompressing.catch(() => {}); // awaited or dropped below, never unhandled
+  const drop = async () => {
+    speculation.abort();
+    await decompressing.then((temp) => rm(temp.tempPath, { force: true })).catch(() => {});
+  };
+  let sourceSha256: string;
+  try {
+    sourceSha256 = await hashSource(null);
+  } catch (error) {
+    await drop();
+    throw error;
+  }
+  const joined = joinRunning(cache, file, sourceSha256, checked);
+  if (joined) {
+    await drop();
+    return joined;
+  }
+  return startPreparation(cache, sourceSha256, async () => {
+    const cached = await fromCache(cache, file, format, sourceSha256, checked);
+    if (cached) {
+      await drop();
+      return cached;
+    }
+    return fileIntoCache(cache, file, format, sourceSha256, await decompressing, checked);
+  });
+}
+
+/** The image of this archive when another caller in this process is preparing it already. */
+function joinRunning(
+  cache: ImageCache,
+  file: FileIdentity,
+  sourceSha256: string,
+  published: PrepareImageOptions,
+): Promise<PreparedImage> | null {
+  const running = inFlight.get(`${cache.dir}\0${sourceSha256}`);
+  if (!running) return null;
+  return running.then((shared) => ({
+    ...shared,
+    source: file.path,
+    sha256: checkedLater(shared, published, `The image inside ${basename(file.path)}`, file.path),
+    fromCache: true,
+    decoder: null,
+    release: cache.pin(sourceSha256),
+  }));
+}
+
+/** Runs a preparation, shared with later callers until its image is completely checked. */
+function startPreparation(
+  cache: ImageCache,
+  sourceSha256: string,
+  prepare: () => Promise<PreparedImage>,
+): Promise<PreparedImage> {
+  const key = `${cache.dir}\0${sourceSha256}`;
+  const work = prepare();
   inFlight.set(key, work);
   // Shared until completely checked: its hash may still be computed in the background.
   void work
@@ -169,156 +228,4 @@ function checkedLater(
   });
   sha256.catch(() => {}); // observed by whoever awaits it; never an unhandled rejection
   return sha256;
-}
-
-async function fromCacheOrDecompress(
-  cache: ImageCache,
-  file: FileIdentity,
-  format: Exclude<ImageFormat, 'raw'>,
-  sourceSha256: string,
-  options: PrepareImageOptions,
-): Promise<PreparedImage> {
-  const { path } = file;
-  const name = basename(path);
-  const release = cache.pin(sourceSha256);
-  try {
-    const cached = await cache.lookup(sourceSha256);
-    if (cached) {
-      checkPublishedImage(cached, options, `The image inside ${name}`, path);
-      return {
-        source: path,
-        format,
-        rawPath: cache.imagePath(sourceSha256),
-        size: cached.size,
-        sha256: Promise.resolve(cached.sha256),
-        sourceSha256,
-        fromCache: true,
-        decoder: null,
-        layout: null,
-        release,
-      };
-    }
-    return await decompressIntoCache(cache, file, format, sourceSha256, options, release);
-  } catch (error) {
-    release();
-    throw error;
-  }
-}
-
-async function decompressIntoCache(
-  cache: ImageCache,
-  file: FileIdentity,
-  format: Exclude<ImageFormat, 'raw'>,
-  sourceSha256: string,
-  options: PrepareImageOptions,
-  release: () => void,
-): Promise<PreparedImage> {
-  const { path } = file;
-  const name = basename(path);
-  const zip = format === 'zip' ? await openZipImage(path) : undefined;
-  const tempPath = cache.tempPath();
-  try {
-    const knownSize = options.expectedExtractSize ?? zip?.entry.uncompressedSize ?? null;
-    if (knownSize !== null) {
-      await cache.makeRoom(knownSize);
-      await checkFreeSpace(cache.dir, knownSize, name, path);
-    }
-    const sourceBytes = zip ? zip.entry.compressedSize : (await stat(path)).size;
-    const progress = new PhaseProgress(
-      'decompressing',
-      sourceBytes,
-      options.onProgress,
-      options.now,
-    );
-    const result = await decompressToFile({
-      sourcePath: path,
-      format,
-      zip,
-      tempPath,
-      decoder: options.decoder ?? 'auto',
-      progress,
-      signal: options.signal,
-    });
-    progress.finish();
-
-    // Its sha256 (the cache key) was taken before: the archive must not have changed since.
-    if (!sameFile(file, await identify(path))) {
-      throw new ImageError(
-        'checksum-mismatch',
-        `${name} changed while it was being read (its size or modification time is not what it was when it was hashed). Wait until it is completely copied or downloaded, then choose it again.`,
-        path,
-      );
-    }
-    const what = `The image inside ${name}`;
-    const now = new Date().toISOString();
-    const entry = (sha256: string): CacheEntry => ({
-      sourceSha256,
-      sha256,
-      size: result.size,
-      format,
-      sourceName: name,
-      createdAt: now,
-      lastUsedAt: now,
-    });
-    const prepared = {
-      source: path,
-      format,
-      rawPath: cache.imagePath(sourceSha256),
-      size: result.size,
-      sourceSha256,
-      fromCache: false,
-      decoder: result.decoder,
-      layout: null,
-      release,
-    };
-    if (result.sha256 === null) {
-      checkSize(options.expectedExtractSize, result.size, what, path);
-      await cache.adopt(tempPath, sourceSha256);
-      const sha256 = finishInBackground(cache, sourceSha256, entry, options, what, path);
-      return { ...prepared, sha256 };
-    }
-    const verifying = new PhaseProgress('verifying', result.size, options.onProgress, options.now);
-    await flushToDisk(tempPath);
-    checkPublishedImage({ sha256: result.sha256, size: result.size }, options, what, path);
-    verifying.read(result.size);
-    verifying.finish();
-    await cache.insert(entry(result.sha256), tempPath);
-    return { ...prepared, sha256: Promise.resolve(result.sha256) };
-  } catch (error) {
-    await rm(tempPath, { force: true });
-    throw error;
-  } finally {
-    zip?.close();
-  }
-}
-
-/**
- * The rest of an image a system tool decompressed (already adopted into the cache): hash it
- * (uncached: its holes cost nothing), check it against the published sha256, flush it, list it.
- * Runs while the card is written; on any failure the image is not kept.
- */
-function finishInBackground(
-  cache: ImageCache,
-  sourceSha256: string,
-  entry: (sha256: string) => CacheEntry,
-  published: PrepareImageOptions,
-  what: string,
-  path: string,
-): Promise<string> {
-  const imagePath = cache.imagePath(sourceSha256);
-  const unpin = cache.pin(sourceSha256);
-  const finished = (async () => {
-    const sha256 = await sha256File(imagePath, { uncached: true });
-    const listed = entry(sha256);
-    checkPublishedImage(listed, published, what, path);
-    await flushToDisk(imagePath);
-    await cache.record(listed);
-    return sha256;
-  })();
-  const settled = finished.catch(async (error: unknown) => {
-    await cache.discard(sourceSha256).catch(() => {});
-    throw error;
-  });
-  void settled.catch(() => {}).finally(unpin);
-  return settled;
 }

@@ -57,12 +57,12 @@ export interface ReadPiecesOptions {
 
 /**
  * Reads a whole file in order and hands each piece to `consume`, reading the next piece while
- * the current one is consumed (two buffers). A piece is only valid during its `consume` call.
- * Returns the number of bytes read.
+ * the current one is consumed (two buffers). A piece is only valid until `consume` returned (or
+ * its promise settled). Returns the number of bytes read.
  */
 export async function readFileInPieces(
   path: string,
-  consume: (piece: Buffer) => void,
+  consume: (piece: Buffer) => void | Promise<void>,
   options: ReadPiecesOptions = {},
 ): Promise<number> {
   const { handle, buffers } = await openForReading(path, options.uncached ?? false);
@@ -81,7 +81,7 @@ export async function readFileInPieces(
       position += bytesRead;
       turn ^= 1;
       next = readAt();
-      consume(buffers[turn ^ 1]!.subarray(0, bytesRead));
+      await consume(buffers[turn ^ 1]!.subarray(0, bytesRead));
     }
     return position;
   } finally {
