@@ -1,22 +1,20 @@
-import { fileURLToPath } from 'node:url';
-
 import type { ClusterWorkspace } from '../cluster';
 import { createFlashEngine, defaultCacheDir, defaultMaxCacheBytes, listDrives } from '../flash';
+import type { WriterConnection } from '../flash/writer/host';
+import { cliWriterCommand } from './early-writer';
 
-/** The built writer beside this bundle (out/main/writer.js), run by this same Node. */
-export function cliWriterCommand() {
-  return {
-    executable: process.execPath,
-    script: fileURLToPath(new URL('./writer.js', import.meta.url)),
-  };
-}
+export { cliWriterCommand };
 
-/** The flash engine as the CLI uses it. */
-export function cliFlashService(workspace: ClusterWorkspace, cacheDir = defaultCacheDir()) {
+/** The flash engine as the CLI uses it; `writerStarted`: a writer already on its way (early). */
+export function cliFlashService(
+  workspace: ClusterWorkspace,
+  options: { cacheDir?: string; writerStarted?: Promise<WriterConnection> | null } = {},
+) {
   return createFlashEngine({
     workspace,
     writer: cliWriterCommand(),
-    cacheDir,
+    writerStarted: options.writerStarted ?? undefined,
+    cacheDir: options.cacheDir ?? defaultCacheDir(),
     maxCacheBytes: defaultMaxCacheBytes,
     listDrives,
   });

@@ -10,7 +10,9 @@ import {
   listDrives,
   targetRefusals,
 } from '../../flash';
+import type { WriterConnection } from '../../flash/writer/host';
 import { clusterPath } from '../cluster-option';
+import { stopEarlyWriter } from '../early-writer';
 import { cliFlashService } from '../flash-context';
 import type { CliIo } from '../io';
 import { progressLine } from '../progress-line';
@@ -18,10 +20,14 @@ import { terminalPrompter } from '../prompt';
 import { unlockedWorkspace } from '../unlock';
 import type { CommonFlags, FlashFlags, FlashNextFlags } from './flash';
 
-export async function runFlash(io: CliIo, flags: FlashFlags) {
+/** A writer the command started early (see early-writer.ts), or null. */
+type EarlyWriter = Promise<WriterConnection> | null;
+
+export async function runFlash(io: CliIo, flags: FlashFlags, writerStarted: EarlyWriter = null) {
   const path = clusterPath(flags);
-  if (!flags.yes) await confirmErase(flags.device);
-  const { service, close } = cliFlashService(await unlockedWorkspace(path, flags));
+  const { service, close } = await flashEngine(path, flags, writerStarted, async () => {
+    if (!flags.yes) await confirmErase(flags.device);
+  });
   try {
     await flashOne(service, io, flags, {
       hostname: flags.node,
@@ -33,9 +39,13 @@ export async function runFlash(io: CliIo, flags: FlashFlags) {
   }
 }
 
-export async function runFlashNext(io: CliIo, flags: FlashNextFlags) {
+export async function runFlashNext(
+  io: CliIo,
+  flags: FlashNextFlags,
+  writerStarted: EarlyWriter = null,
+) {
   const path = clusterPath(flags);
-  const { service, close } = cliFlashService(await unlockedWorkspace(path, flags));
+  const { service, close } = await flashEngine(path, flags, writerStarted);
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);
@@ -44,6 +54,22 @@ export async function runFlashNext(io: CliIo, flags: FlashNextFlags) {
   } finally {
     process.off('SIGINT', onSignal);
     close();
+  }
+}
+
+/** The engine, once `before` passed and the secrets are unlocked; else the early writer stops. */
+async function flashEngine(
+  path: string,
+  flags: CommonFlags,
+  writerStarted: EarlyWriter,
+  before?: () => Promise<void>,
+) {
+  try {
+    await before?.();
+    return cliFlashService(await unlockedWorkspace(path, flags), { writerStarted });
+  } catch (error) {
+    stopEarlyWriter(writerStarted);
+    throw error;
   }
 }
 

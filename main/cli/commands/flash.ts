@@ -39,14 +39,18 @@ export function registerFlashCommands(program: Command, io: CliIo) {
     .requiredOption('-d, --device <device>', 'the card, e.g. /dev/sdb (see kubeflash drives)')
     .option('--yes', 'do not ask before erasing the card')
     .option('--allow-system-drive <device>', 'allow this one system drive as a target (dangerous)')
-    .action(async (flags: FlashFlags) => (await import('./flash-action')).runFlash(io, flags));
+    .action(async (flags: FlashFlags) => {
+      const writer = (await import('../early-writer')).startWriterEarly();
+      return (await import('./flash-action')).runFlash(io, flags, writer);
+    });
 
   withFlashOptions(program.command('flash-next'))
     .description(
       'Flash every unflashed node in turn: insert a card, it is written, remove it, insert the next',
     )
     .option('--poll-ms <ms>', 'how often to look for a new card', (v) => Number(v), 1000)
-    .action(async (flags: FlashNextFlags) =>
-      (await import('./flash-action')).runFlashNext(io, flags),
-    );
+    .action(async (flags: FlashNextFlags) => {
+      const writer = (await import('../early-writer')).startWriterEarly();
+      return (await import('./flash-action')).runFlashNext(io, flags, writer);
+    });
 }

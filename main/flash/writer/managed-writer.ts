@@ -2,12 +2,18 @@ import { type WriterConnection } from './host';
 
 /**
  * One writer per app or CLI run, started on first use (that is when the elevation prompt shows)
- * and started again if it went away (the user closed the prompt, the process crashed).
+ * unless it was started already (`initial`), and started again if it went away (the user closed
+ * the prompt, the process crashed).
  */
 export class ManagedWriter {
-  #connection: Promise<WriterConnection> | null = null;
+  #connection: Promise<WriterConnection> | null;
 
-  constructor(private readonly start: () => Promise<WriterConnection>) {}
+  constructor(
+    private readonly start: () => Promise<WriterConnection>,
+    initial?: Promise<WriterConnection>,
+  ) {
+    this.#connection = initial ?? null;
+  }
 
   get(): Promise<WriterConnection> {
     const current = this.#connection;
