@@ -92,19 +92,29 @@ export class FlashService {
         'image',
       );
     }
-    // The writer starts (loads its modules, asks for elevation) while the image is prepared.
+    // The writer starts (loads its modules, asks for elevation) while the image is prepared,
+    // and the card is looked at meanwhile: a missing or refused card fails at once, not after
+    // a long download or decompression (which it then stops).
     const writerReady = this.deps.writer();
     writerReady.catch(() => {}); // awaited below; not unhandled if the image step fails first
+    const drives = this.deps.listDrives({ includeLoop: true });
+    const cardRefused = new AbortController();
+    const refusal = this.#earlyRefusal(request, drives, cardRefused);
     const reference: ImageReference = parseImageReference(imageText);
     const image = await resolveImage(reference, {
       cacheDir: this.deps.cache.dir,
       maxCacheBytes: this.deps.cache.maxBytes,
       catalog: this.deps.catalog,
-      signal,
+      signal: signal ? AbortSignal.any([signal, cardRefused.signal]) : cardRefused.signal,
       onProgress: (progress) => onProgress({ step: 'image', progress }),
+    }).catch(async (error: unknown) => {
+      throw (await refusal) ?? error;
     });
     try {
-      await this.#checkTarget(request, image.rawPath, image.size);
+      const refused = await refusal;
+      if (refused) throw refused;
+      // Again with what is known now: the image's size and the drive it is on.
+      this.#checkTarget(request, await drives, image);
       const writer = await writerReady;
       const card = request.card ?? (await writer.identify(request.device));
       const flashedAt = this.deps.now?.() ?? new Date();
@@ -142,8 +152,29 @@ export class FlashService {
     }
   }
 
-  async #checkTarget(request: FlashNodeRequest, imagePath: string, imageSize: number) {
-    const drives = await this.deps.listDrives({ includeLoop: true });
+  /** Why the target cannot be written, once the drives are listed (then `stop` is aborted), or null. */
+  #earlyRefusal(
+    request: FlashNodeRequest,
+    drives: Promise<Drive[]>,
+    stop: AbortController,
+  ): Promise<unknown> {
+    return drives
+      .then((listed) => {
+        this.#checkTarget(request, listed);
+        return null;
+      })
+      .catch((error: unknown) => {
+        stop.abort();
+        return error;
+      });
+  }
+
+  /** Throws when the target is not a drive here or is refused (with the image, when known). */
+  #checkTarget(
+    request: FlashNodeRequest,
+    drives: readonly Drive[],
+    image?: { rawPath: string; size: number },
+  ): void {
     const drive = drives.find((d) => d.device === request.device);
     if (!drive) {
       throw new KubeflashError(
@@ -153,8 +184,8 @@ export class FlashService {
       );
     }
     const refusals = targetRefusals(drive, {
-      imageSize,
-      sourceDevice: sourceDevice(drives, imagePath),
+      imageSize: image?.size,
+      sourceDevice: image ? sourceDevice(drives, image.rawPath) : null,
       allowLoop: request.allowLoop ?? false,
       allowSystemDevice: request.allowSystemDevice,
     });
