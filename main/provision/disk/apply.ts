@@ -6,6 +6,7 @@ import { readBootFiles } from './boot-files';
 import { type BootPartition, findBootPartition } from './boot-partition';
 import { editCmdline } from './cmdline';
 import { DiskError, ioError, isIoError } from './errors';
+import { installFatfsNextFit, startFatfsSearchAt } from './fat/fatfs-next-fit';
 import {
   fixDotEntries,
   normalizeEndOfChain,
@@ -169,6 +170,8 @@ export async function writeBootFiles(
     if (found) await prepareOverwrite(volume, found.entry);
   }
 
+  installFatfsNextFit();
+  startFatfsSearchAt((await volume.table()).firstFree());
   let current = '';
   try {
     await interact(partitionDisk(disk, boot), undefined, async (fs) => {
