@@ -178,6 +178,10 @@ export async function prepareImage(
   });
 }
 
+function flightKey(cache: ImageCache, sourceSha256: string): string {
+  return `${cache.dir}\0${sourceSha256}`;
+}
+
 /** The image of this archive when another caller in this process is preparing it already. */
 function joinRunning(
   cache: ImageCache,
@@ -185,7 +189,7 @@ function joinRunning(
   sourceSha256: string,
   published: PrepareImageOptions,
 ): Promise<PreparedImage> | null {
-  const running = inFlight.get(`${cache.dir}\0${sourceSha256}`);
+  const running = inFlight.get(flightKey(cache, sourceSha256));
   if (!running) return null;
   return running.then((shared) => ({
     ...shared,
@@ -203,7 +207,7 @@ function startPreparation(
   sourceSha256: string,
   prepare: () => Promise<PreparedImage>,
 ): Promise<PreparedImage> {
-  const key = `${cache.dir}\0${sourceSha256}`;
+  const key = flightKey(cache, sourceSha256);
   const work = prepare();
   inFlight.set(key, work);
   // Shared until completely checked: its hash may still be computed in the background.

@@ -30,12 +30,16 @@ describe('kubeflash flash', () => {
   let archive = '';
   let hostnames: string[] = [];
 
-  const flash = (node: string, device: string, file = passFile, cache = cacheHome) =>
+  const flash = (
+    node: string,
+    device: string,
+    { file = passFile, image: source = archive, cache = cacheHome } = {},
+  ) =>
     kubeflash(
       dir,
       [
         'flash',
-        ...['--cluster', plan, '--node', node, '--device', device, '--image', archive],
+        ...['--cluster', plan, '--node', node, '--device', device, '--image', source],
         ...['--yes', '--include-loop', '--json', '--passphrase-file', file],
       ],
       { XDG_CACHE_HOME: cache },
@@ -114,15 +118,10 @@ describe('kubeflash flash', () => {
     const huge = await makeFixtureImage('ubuntu', dir, { fileName: 'huge.img' });
     execFileSync('truncate', ['-s', String(64 * 1024 * MiB), huge.path]);
     const started = Date.now();
-    const run = await kubeflash(
-      dir,
-      [
-        'flash',
-        ...['--cluster', plan, '--node', hostnames[1]!, '--device', '/dev/kubeflash-no-such-card'],
-        ...['--image', huge.path, '--yes', '--json', '--passphrase-file', passFile],
-      ],
-      { XDG_CACHE_HOME: join(dir, 'fresh-cache') },
-    );
+    const run = await flash(hostnames[1]!, '/dev/kubeflash-no-such-card', {
+      image: huge.path,
+      cache: join(dir, 'fresh-cache'),
+    });
     expect(run.code).not.toBe(0);
     expect(run.stderr).toContain('/dev/kubeflash-no-such-card is not a drive here');
     expect(Date.now() - started).toBeLessThan(20_000);
@@ -134,7 +133,7 @@ describe('kubeflash flash', () => {
     const wrong = join(dir, 'wrong-pass');
     writeFileSync(wrong, 'not the passphrase', { mode: 0o600 });
     const started = Date.now();
-    const run = await flash(hostnames[1]!, '/dev/null', wrong);
+    const run = await flash(hostnames[1]!, '/dev/null', { file: wrong });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('Wrong passphrase');
     // Well within the CLI helper's 60 s limit: nothing kept the process alive.
