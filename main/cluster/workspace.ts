@@ -130,8 +130,16 @@ export class ClusterWorkspace {
     return this.view(path);
   }
 
-  async unlock(path: string, passphrase: string): Promise<ClusterView> {
-    const secrets = await readSecretsFile(projectPaths(path).secrets, passphrase);
+  /**
+   * `decrypting`: the secrets file already being decrypted with this passphrase (the CLI starts
+   * that as a command begins, so the slow key derivation runs while it loads the rest).
+   */
+  async unlock(
+    path: string,
+    passphrase: string,
+    decrypting?: Promise<Secrets>,
+  ): Promise<ClusterView> {
+    const secrets = await (decrypting ?? readSecretsFile(projectPaths(path).secrets, passphrase));
     const entry = { secrets, passphrase };
     await this.#syncNodeSecrets(path, await loadPlan(path), entry);
     return this.view(path);

@@ -37,6 +37,12 @@ export interface FlashNodeRequest {
   card?: CardIdentity;
   allowLoop?: boolean;
   allowSystemDevice?: string;
+  /**
+   * The secrets' unlock under way (the CLI derives its key while the image is prepared): awaited
+   * before the payload is made, and its failure stops the preparation. Absent: the secrets must
+   * be unlocked already.
+   */
+  secretsUnlocking?: Promise<unknown>;
 }
 
 export interface FlashOutcome {
@@ -83,7 +89,8 @@ export class FlashService {
         first.path,
       );
     }
-    this.deps.workspace.secrets(clusterPath); // locked secrets: fail before any download
+    // Locked secrets with no unlock under way: fail before any download.
+    if (!request.secretsUnlocking) this.deps.workspace.secrets(clusterPath);
     const imageText = request.image ?? node.image ?? cluster.spec.image.default;
     if (!imageText) {
       throw new KubeflashError(
@@ -92,23 +99,27 @@ export class FlashService {
         'image',
       );
     }
-    // The writer starts (loads its modules, asks for elevation) while the image is prepared,
-    // and the card is looked at meanwhile: a missing or refused card fails at once, not after
-    // a long download or decompression (which it then stops).
+    // The writer starts (loads its modules, asks for elevation) while the image is prepared;
+    // meanwhile the card is looked at and the secrets' unlock ends: a missing or refused card or
+    // a wrong passphrase fails at once, not after a long download or decompression (it stops).
     const writerReady = this.deps.writer();
     writerReady.catch(() => {}); // awaited below; not unhandled if the image step fails first
     const drives = this.deps.listDrives({ includeLoop: true });
-    const cardRefused = new AbortController();
-    const refusal = this.#earlyRefusal(request, drives, cardRefused);
+    const stopImage = new AbortController();
+    const refusal = failureOf(
+      drives.then((listed) => this.#checkTarget(request, listed)),
+      stopImage,
+    );
+    const locked = failureOf(request.secretsUnlocking ?? Promise.resolve(), stopImage);
     const reference: ImageReference = parseImageReference(imageText);
     const image = await resolveImage(reference, {
       cacheDir: this.deps.cache.dir,
       maxCacheBytes: this.deps.cache.maxBytes,
       catalog: this.deps.catalog,
-      signal: signal ? AbortSignal.any([signal, cardRefused.signal]) : cardRefused.signal,
+      signal: signal ? AbortSignal.any([signal, stopImage.signal]) : stopImage.signal,
       onProgress: (progress) => onProgress({ step: 'image', progress }),
     }).catch(async (error: unknown) => {
-      throw (await refusal) ?? error;
+      throw (await refusal) ?? (await locked) ?? error;
     });
     try {
       const refused = await refusal;
@@ -118,6 +129,8 @@ export class FlashService {
       const writer = await writerReady;
       const card = request.card ?? (await writer.identify(request.device));
       const flashedAt = this.deps.now?.() ?? new Date();
+      const unlockFailure = await locked;
+      if (unlockFailure) throw unlockFailure;
       const secrets = await secretsForCard(
         this.deps.workspace,
         clusterPath,
@@ -152,23 +165,6 @@ export class FlashService {
     }
   }
 
-  /** Why the target cannot be written, once the drives are listed (then `stop` is aborted), or null. */
-  #earlyRefusal(
-    request: FlashNodeRequest,
-    drives: Promise<Drive[]>,
-    stop: AbortController,
-  ): Promise<unknown> {
-    return drives
-      .then((listed) => {
-        this.#checkTarget(request, listed);
-        return null;
-      })
-      .catch((error: unknown) => {
-        stop.abort();
-        return error;
-      });
-  }
-
   /** Throws when the target is not a drive here or is refused (with the image, when known). */
   #checkTarget(
     request: FlashNodeRequest,
@@ -197,6 +193,17 @@ export class FlashService {
       );
     }
   }
+}
+
+/** The error `check` fails with (having aborted `stop`, so the image step ends early), or null. */
+function failureOf(check: Promise<unknown>, stop: AbortController): Promise<unknown> {
+  return check.then(
+    () => null,
+    (error: unknown) => {
+      stop.abort();
+      return error;
+    },
+  );
 }
 
 /** The request the app sends to the writer (payload base64-encoded, as over the socket). */

@@ -5,6 +5,7 @@ import { formatBytes } from '../../../common/format-bytes';
 import { loadPlan, loadState, projectPaths } from '../../cluster';
 import {
   diffDrives,
+  type FlashNodeRequest,
   type FlashService,
   type FlashStepProgress,
   listDrives,
@@ -12,27 +13,35 @@ import {
 } from '../../flash';
 import type { WriterConnection } from '../../flash/writer/host';
 import { clusterPath } from '../cluster-option';
+import type { EarlyDecryption } from '../early-unlock';
 import { stopEarlyWriter } from '../early-writer';
 import { cliFlashService } from '../flash-context';
 import type { CliIo } from '../io';
 import { progressLine } from '../progress-line';
 import { terminalPrompter } from '../prompt';
-import { unlockedWorkspace } from '../unlock';
+import { startUnlock } from '../unlock';
 import type { CommonFlags, FlashFlags, FlashNextFlags } from './flash';
 
-/** A writer the command started early (see early-writer.ts), or null. */
-type EarlyWriter = Promise<WriterConnection> | null;
+/** What the command started as it began (see early-writer.ts, early-unlock.ts), or null. */
+export interface EarlyStarts {
+  writer: Promise<WriterConnection> | null;
+  decryption: EarlyDecryption | null;
+}
 
-export async function runFlash(io: CliIo, flags: FlashFlags, writerStarted: EarlyWriter = null) {
+const nothingEarly: EarlyStarts = { writer: null, decryption: null };
+
+export async function runFlash(io: CliIo, flags: FlashFlags, early: EarlyStarts = nothingEarly) {
   const path = clusterPath(flags);
-  const { service, close } = await flashEngine(path, flags, writerStarted, async () => {
+  const { service, unlocked, close } = await flashEngine(path, flags, early, async () => {
     if (!flags.yes) await confirmErase(flags.device);
   });
   try {
+    // The image is prepared while the secrets are unlocked (flashNode waits for them).
     await flashOne(service, io, flags, {
       hostname: flags.node,
       device: flags.device,
       allowSystemDevice: flags.allowSystemDrive,
+      secretsUnlocking: unlocked,
     });
   } finally {
     close();
@@ -42,14 +51,15 @@ export async function runFlash(io: CliIo, flags: FlashFlags, writerStarted: Earl
 export async function runFlashNext(
   io: CliIo,
   flags: FlashNextFlags,
-  writerStarted: EarlyWriter = null,
+  early: EarlyStarts = nothingEarly,
 ) {
   const path = clusterPath(flags);
-  const { service, close } = await flashEngine(path, flags, writerStarted);
+  const { service, unlocked, close } = await flashEngine(path, flags, early);
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);
   try {
+    await unlocked;
     await flashNext(service, io, flags, path, stop.signal);
   } finally {
     process.off('SIGINT', onSignal);
@@ -57,18 +67,27 @@ export async function runFlashNext(
   }
 }
 
-/** The engine, once `before` passed and the secrets are unlocked; else the early writer stops. */
+/**
+ * The engine, once `before` passed and the passphrase is read; `unlocked`: the secrets' unlock
+ * under way. The early writer stops if this fails (or when `close` is called).
+ */
 async function flashEngine(
   path: string,
   flags: CommonFlags,
-  writerStarted: EarlyWriter,
+  early: EarlyStarts,
   before?: () => Promise<void>,
 ) {
   try {
     await before?.();
-    return cliFlashService(await unlockedWorkspace(path, flags), { writerStarted });
+    const { workspace, unlocked } = await startUnlock(
+      path,
+      flags,
+      terminalPrompter(),
+      early.decryption,
+    );
+    return { ...cliFlashService(workspace, { writerStarted: early.writer }), unlocked };
   } catch (error) {
-    stopEarlyWriter(writerStarted);
+    stopEarlyWriter(early.writer);
     throw error;
   }
 }
@@ -93,9 +112,12 @@ async function flashOne(
   service: FlashService,
   io: CliIo,
   flags: CommonFlags,
-  target: { hostname: string; device: string; allowSystemDevice?: string },
+  target: Pick<FlashNodeRequest, 'hostname' | 'device' | 'allowSystemDevice' | 'secretsUnlocking'>,
 ) {
-  const report = progressReporter(io, flags.json, target);
+  const report = progressReporter(io, flags.json, {
+    hostname: target.hostname,
+    device: target.device,
+  });
   try {
     const outcome = await service.flashNode(
       {

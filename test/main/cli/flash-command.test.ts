@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -130,12 +130,20 @@ describe('kubeflash flash', () => {
 
   it('a wrong passphrase ends the command (and the writer it started) at once', async (ctx) => {
     await needArchive(ctx);
+    const device = attachCard(ctx);
+    const before = readFileSync(device);
     const wrong = join(dir, 'wrong-pass');
     writeFileSync(wrong, 'not the passphrase', { mode: 0o600 });
     const started = Date.now();
-    const run = await flash(hostnames[1]!, '/dev/null', { file: wrong });
+    const run = await flash(hostnames[1]!, device, {
+      file: wrong,
+      cache: join(dir, 'wrong-pass-cache'),
+    });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('Wrong passphrase');
+    expect(readFileSync(device).equals(before)).toBe(true);
+    // The archive's decompression, started beside the unlock, was dropped with nothing kept.
+    expect(readdirSync(join(dir, 'wrong-pass-cache', 'kubeflash', 'images', 'tmp'))).toEqual([]);
     // Well within the CLI helper's 60 s limit: nothing kept the process alive.
     expect(Date.now() - started).toBeLessThan(30_000);
   }, 60_000);

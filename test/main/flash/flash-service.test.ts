@@ -1,0 +1,171 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { Drive } from '../../../common/drives';
+import { ClusterWorkspace, loadPlan } from '../../../main/cluster';
+import { FlashService, type FlashStepProgress } from '../../../main/flash/flash-service';
+import type { WriterConnection } from '../../../main/flash/writer/host';
+import type { FlashRequest } from '../../../main/flash/writer/protocol';
+import {
+  type FixtureImage,
+  makeFixtureImage,
+  requireFixtureTools,
+} from '../../support/fixture-images';
+import { createLoopbackLab } from '../../support/flash-lab';
+
+const GiB = 1024 ** 3;
+const passphrase = 'correct horse battery staple';
+const card: Drive = {
+  device: '/dev/kubeflash-test-card',
+  description: 'test card',
+  size: 8 * GiB,
+  removable: true,
+  system: false,
+  readOnly: false,
+  mountpoints: [],
+  loop: false,
+};
+
+/** A writer that records what it was asked to write and reports success at once. */
+function recordingWriter() {
+  const requests: FlashRequest[] = [];
+  const writer = {
+    identify: async (device: string) => ({
+      device,
+      size: card.size,
+      serial: null,
+      firstMiBSha256: '0'.repeat(64),
+    }),
+    flash: (request: FlashRequest) => {
+      requests.push(request);
+      return {
+        jobId: `job-${requests.length}`,
+        result: Promise.resolve({
+          bytesWritten: 1,
+          verified: true,
+          bootFilesVerified: request.payload.files.length,
+          ejected: false,
+        }),
+      };
+    },
+    cancel: () => {},
+  };
+  return { writer: writer as unknown as WriterConnection, requests };
+}
+
+/** Resolves once `ready` holds, polling every 10 ms, at most `limitMs`. */
+async function until(ready: () => boolean, limitMs = 10_000): Promise<boolean> {
+  for (let waited = 0; !ready() && waited < limitMs; waited += 10) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return ready();
+}
+
+/** flashNode while the secrets are still being unlocked (as the CLI runs it). */
+describe('FlashService with the unlock under way', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kubeflash-flash-service-'));
+  const plan = join(dir, 'lab.yaml');
+  let hostname = '';
+
+  beforeAll(async () => {
+    await createLoopbackLab(plan, passphrase);
+    hostname = (await loadPlan(plan)).spec.nodes[0]!.hostname;
+  }, 60_000);
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  function service(workspace: ClusterWorkspace, cacheName: string) {
+    const { writer, requests } = recordingWriter();
+    const flashService = new FlashService({
+      workspace,
+      writer: async () => writer,
+      listDrives: async () => [card],
+      catalog: async () => [],
+      cache: { dir: join(dir, cacheName), maxBytes: 4 * GiB },
+    });
+    return { flashService, requests };
+  }
+
+  it('prepares the image while the secrets unlock, and makes the payload only once they are', async (ctx) => {
+    requireFixtureTools(ctx);
+    const image: FixtureImage = await makeFixtureImage('raspios-bookworm', dir);
+    const workspace = new ClusterWorkspace();
+    const { flashService, requests } = service(workspace, 'cache-1');
+    let startUnlock!: () => void;
+    const unlocking = new Promise<void>((resolve) => {
+      startUnlock = resolve;
+    }).then(() => workspace.unlock(plan, passphrase));
+    const steps: FlashStepProgress[] = [];
+
+    const flashing = flashService.flashNode(
+      {
+        clusterPath: plan,
+        hostname,
+        device: card.device,
+        image: image.path,
+        secretsUnlocking: unlocking,
+      },
+      (progress) => steps.push(progress),
+    );
+    // The image is hashed through to the end while the secrets are still locked…
+    const hashed = () =>
+      steps.some((s) => s.step === 'image' && s.progress.bytesRead === image.size);
+    expect(await until(hashed)).toBe(true);
+    // …but nothing is written before they are unlocked.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(requests).toHaveLength(0);
+
+    startUnlock();
+    const outcome = await flashing;
+    expect(outcome).toMatchObject({ hostname, device: card.device, family: image.family });
+    expect(requests).toHaveLength(1);
+    const firstrun = requests[0]!.payload.files.find((f) => f.path === 'firstrun.sh');
+    expect(Buffer.from(firstrun!.contentBase64, 'base64').toString('utf8')).toContain(hostname);
+    const state = JSON.parse(readFileSync(join(dir, 'lab.state.json'), 'utf8')) as {
+      nodes: Record<string, { status: string }>;
+    };
+    expect(state.nodes[hostname]?.status).toBe('flashed');
+  }, 60_000);
+
+  it('a failed unlock stops the image preparation and is the error', async (ctx) => {
+    requireFixtureTools(ctx);
+    // A real image made 64 GiB long (sparse): hashing all of it would take a minute.
+    const huge = await makeFixtureImage('ubuntu', dir, { fileName: 'huge.img' });
+    execFileSync('truncate', ['-s', String(64 * GiB), huge.path]);
+    const workspace = new ClusterWorkspace();
+    const { flashService, requests } = service(workspace, 'cache-2');
+    const steps: FlashStepProgress[] = [];
+    const bytesRead = () =>
+      Math.max(0, ...steps.map((s) => (s.step === 'image' ? s.progress.bytesRead : 0)));
+    let failUnlock!: () => void;
+    const unlocking = new Promise<void>((resolve) => {
+      failUnlock = resolve;
+    }).then(() => workspace.unlock(plan, 'not the passphrase'));
+
+    const flashing = flashService.flashNode(
+      {
+        clusterPath: plan,
+        hostname,
+        device: card.device,
+        image: huge.path,
+        secretsUnlocking: unlocking,
+      },
+      (progress) => steps.push(progress),
+    );
+    flashing.catch(() => {});
+    expect(await until(() => bytesRead() > 0)).toBe(true); // the image is being hashed
+    failUnlock();
+    await expect(flashing).rejects.toThrow(/Wrong passphrase/);
+    const readWhenFailed = bytesRead();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The hash stopped with the failure, far from the end, and nothing was written.
+    expect(bytesRead()).toBe(readWhenFailed);
+    expect(readWhenFailed).toBeLessThan(16 * GiB);
+    expect(requests).toHaveLength(0);
+    rmSync(huge.path);
+  }, 60_000);
+});
