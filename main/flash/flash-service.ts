@@ -5,15 +5,17 @@ import { type ClusterWorkspace, loadPlan } from '../cluster';
 import { type BootPayload, payloadForTarget } from '../provision';
 import { cardResultOnceImageChecked } from './card-and-image';
 import { sourceDevice, targetRefusals } from './drive-constraints';
-import type { CatalogImage, ImageProgress } from './image';
-import { type ImageReference, parseImageReference, resolveImage } from './image-reference';
+import type { CatalogImage, ImageProgress, PreparedImage } from './image';
+import { parseImageReference, resolveImage } from './image-reference';
 import { type MintToken, secretsForCard } from './rebuild-secrets';
+import type { StartedImage } from './started-image';
 import type { WriterConnection } from './writer/host';
 import type { CardIdentity, FlashProgress, FlashRequest, FlashResult } from './writer/protocol';
 
+type ImageStepProgress = ImageProgress & { step: 'download' | 'prepare' };
+
 export type FlashStepProgress =
-  | { step: 'image'; progress: ImageProgress & { step: 'download' | 'prepare' } }
-  | { step: 'card'; progress: FlashProgress };
+  { step: 'image'; progress: ImageStepProgress } | { step: 'card'; progress: FlashProgress };
 
 export interface FlashServiceDeps {
   workspace: ClusterWorkspace;
@@ -43,6 +45,8 @@ export interface FlashNodeRequest {
    * be unlocked already.
    */
   secretsUnlocking?: Promise<unknown>;
+  /** A preparation of this flash's image already under way (the CLI starts one early). */
+  imageStarted?: StartedImage;
 }
 
 export interface FlashOutcome {
@@ -111,14 +115,12 @@ export class FlashService {
       stopImage,
     );
     const locked = failureOf(request.secretsUnlocking ?? Promise.resolve(), stopImage);
-    const reference: ImageReference = parseImageReference(imageText);
-    const image = await resolveImage(reference, {
-      cacheDir: this.deps.cache.dir,
-      maxCacheBytes: this.deps.cache.maxBytes,
-      catalog: this.deps.catalog,
-      signal: signal ? AbortSignal.any([signal, stopImage.signal]) : stopImage.signal,
-      onProgress: (progress) => onProgress({ step: 'image', progress }),
-    }).catch(async (error: unknown) => {
+    const image = await this.#prepareImage(
+      imageText,
+      request.imageStarted,
+      (progress) => onProgress({ step: 'image', progress }),
+      signal ? AbortSignal.any([signal, stopImage.signal]) : stopImage.signal,
+    ).catch(async (error: unknown) => {
       throw (await refusal) ?? (await locked) ?? error;
     });
     try {
@@ -163,6 +165,24 @@ export class FlashService {
     } finally {
       image.release();
     }
+  }
+
+  /** The image: the preparation started early for it (followed), else a new one. */
+  #prepareImage(
+    imageText: string,
+    started: StartedImage | undefined,
+    onProgress: (progress: ImageStepProgress) => void,
+    signal: AbortSignal,
+  ): Promise<PreparedImage> {
+    if (started?.text === imageText) return started.follow(onProgress, signal);
+    started?.cancel(); // started for another image
+    return resolveImage(parseImageReference(imageText), {
+      cacheDir: this.deps.cache.dir,
+      maxCacheBytes: this.deps.cache.maxBytes,
+      catalog: this.deps.catalog,
+      signal,
+      onProgress,
+    });
   }
 
   /** Throws when the target is not a drive here or is refused (with the image, when known). */

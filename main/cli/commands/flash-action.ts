@@ -11,6 +11,7 @@ import {
   listDrives,
   targetRefusals,
 } from '../../flash';
+import type { StartedImage } from '../../flash/started-image';
 import type { WriterConnection } from '../../flash/writer/host';
 import { clusterPath } from '../cluster-option';
 import type { EarlyDecryption } from '../early-unlock';
@@ -26,9 +27,10 @@ import type { CommonFlags, FlashFlags, FlashNextFlags } from './flash';
 export interface EarlyStarts {
   writer: Promise<WriterConnection> | null;
   decryption: EarlyDecryption | null;
+  image: StartedImage | null;
 }
 
-const nothingEarly: EarlyStarts = { writer: null, decryption: null };
+const nothingEarly: EarlyStarts = { writer: null, decryption: null, image: null };
 
 export async function runFlash(io: CliIo, flags: FlashFlags, early: EarlyStarts = nothingEarly) {
   const path = clusterPath(flags);
@@ -42,8 +44,10 @@ export async function runFlash(io: CliIo, flags: FlashFlags, early: EarlyStarts 
       device: flags.device,
       allowSystemDevice: flags.allowSystemDrive,
       secretsUnlocking: unlocked,
+      imageStarted: early.image ?? undefined,
     });
   } finally {
+    early.image?.cancel(); // stops it if flashNode failed before it used it
     close();
   }
 }
@@ -88,6 +92,7 @@ async function flashEngine(
     return { ...cliFlashService(workspace, { writerStarted: early.writer }), unlocked };
   } catch (error) {
     stopEarlyWriter(early.writer);
+    early.image?.cancel();
     throw error;
   }
 }
@@ -112,7 +117,10 @@ async function flashOne(
   service: FlashService,
   io: CliIo,
   flags: CommonFlags,
-  target: Pick<FlashNodeRequest, 'hostname' | 'device' | 'allowSystemDevice' | 'secretsUnlocking'>,
+  target: Pick<
+    FlashNodeRequest,
+    'hostname' | 'device' | 'allowSystemDevice' | 'secretsUnlocking' | 'imageStarted'
+  >,
 ) {
   const report = progressReporter(io, flags.json, {
     hostname: target.hostname,

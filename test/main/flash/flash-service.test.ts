@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Drive } from '../../../common/drives';
 import { ClusterWorkspace, loadPlan } from '../../../main/cluster';
 import { FlashService, type FlashStepProgress } from '../../../main/flash/flash-service';
+import { StartedImage } from '../../../main/flash/started-image';
 import type { WriterConnection } from '../../../main/flash/writer/host';
 import type { FlashRequest } from '../../../main/flash/writer/protocol';
 import {
@@ -16,6 +17,7 @@ import {
   requireFixtureTools,
 } from '../../support/fixture-images';
 import { createLoopbackLab } from '../../support/flash-lab';
+import { hasCommand, requirePrerequisite } from '../../support/prerequisites';
 
 const GiB = 1024 ** 3;
 const passphrase = 'correct horse battery staple';
@@ -167,5 +169,63 @@ describe('FlashService with the unlock under way', () => {
     expect(readWhenFailed).toBeLessThan(16 * GiB);
     expect(requests).toHaveLength(0);
     rmSync(huge.path);
+  }, 60_000);
+
+  it('uses an image preparation started before it (the CLI’s early start), with its progress', async (ctx) => {
+    requireFixtureTools(ctx);
+    requirePrerequisite(ctx, hasCommand('xz'), 'xz to make the test archive');
+    const image = await makeFixtureImage('raspios-bookworm', dir, { fileName: 'early.img' });
+    execFileSync('xz', ['-T0', '-1', '-k', image.path]);
+    const archive = `${image.path}.xz`;
+    const workspace = new ClusterWorkspace();
+    await workspace.unlock(plan, passphrase);
+    const { flashService, requests } = service(workspace, 'cache-service');
+    const earlyCache = join(dir, 'cache-early');
+    const started = new StartedImage(archive, {
+      cacheDir: earlyCache,
+      maxCacheBytes: 4 * GiB,
+      catalog: async () => [],
+    });
+    const steps: FlashStepProgress[] = [];
+
+    const outcome = await flashService.flashNode(
+      { clusterPath: plan, hostname, device: card.device, image: archive, imageStarted: started },
+      (progress) => steps.push(progress),
+    );
+    expect(outcome.family).toBe(image.family);
+    // The card was written from the early preparation's image (its own cache folder)…
+    expect(requests[0]!.imagePath.startsWith(earlyCache)).toBe(true);
+    // …and its progress reached this flash.
+    expect(steps.some((s) => s.step === 'image' && s.progress.phase === 'decompressing')).toBe(
+      true,
+    );
+  }, 60_000);
+
+  it('a started image for another file is cancelled, and the flash prepares its own', async (ctx) => {
+    requireFixtureTools(ctx);
+    const wanted = await makeFixtureImage('raspios-bookworm', dir, { fileName: 'wanted.img' });
+    const other = await makeFixtureImage('ubuntu', dir, { fileName: 'other.img' });
+    execFileSync('truncate', ['-s', String(64 * GiB), other.path]);
+    const workspace = new ClusterWorkspace();
+    await workspace.unlock(plan, passphrase);
+    const { flashService, requests } = service(workspace, 'cache-3');
+    const started = new StartedImage(other.path, {
+      cacheDir: join(dir, 'cache-3'),
+      maxCacheBytes: 4 * GiB,
+      catalog: async () => [],
+    });
+    const unused = started.follow(() => {}, new AbortController().signal);
+
+    await flashService.flashNode({
+      clusterPath: plan,
+      hostname,
+      device: card.device,
+      image: wanted.path,
+      imageStarted: started,
+    });
+    expect(requests[0]!.imagePath).toBe(wanted.path);
+    // Hashing the 64 GiB file would take a minute: it was stopped.
+    await expect(unused).rejects.toThrow(/cancel/i);
+    rmSync(other.path);
   }, 60_000);
 });
