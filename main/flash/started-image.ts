@@ -51,6 +51,14 @@ export class StartedImage {
     return this.#prepared;
   }
 
+  /** Resolves, without following it, to the preparation's error, or null once it succeeded. */
+  failure(): Promise<unknown> {
+    return this.#prepared.then(
+      () => null,
+      (error: unknown) => error,
+    );
+  }
+
   /** Stops the preparation if it still runs, and lets the cache evict the image if it was done. */
   cancel(): void {
     this.#stop.abort();

@@ -64,9 +64,10 @@ export async function runFlashNext(
   process.once('SIGINT', onSignal);
   try {
     await unlocked;
-    await flashNext(service, io, flags, path, stop.signal);
+    await flashNext(service, io, flags, path, stop.signal, early.image);
   } finally {
     process.off('SIGINT', onSignal);
+    early.image?.cancel();
     close();
   }
 }
@@ -197,9 +198,15 @@ async function flashNext(
   flags: FlashNextFlags,
   path: string,
   signal: AbortSignal,
+  started: StartedImage | null,
 ) {
   const list = () => listDrives({ includeLoop: Boolean(flags.includeLoop) });
   let known: Drive[] = await list();
+  // The image is prepared while the first card is inserted; if it cannot be, say so at once
+  // rather than when a card arrives.
+  let imageProblem: unknown = null;
+  void started?.failure().then((error) => (imageProblem = error));
+  let imageStarted = started ?? undefined;
   const say = (message: string, extra: object = {}) =>
     flags.json ? io.out(JSON.stringify({ event: 'status', message, ...extra })) : io.out(message);
   for (;;) {
@@ -211,6 +218,7 @@ async function flashNext(
     }
     say(`Insert the card for ${node.hostname}…`, { hostname: node.hostname });
     const drive = await waitFor(signal, flags.pollMs, async () => {
+      if (imageProblem) throw imageProblem;
       const now = await list();
       const { attached } = diffDrives(known, now);
       known = now;
@@ -224,7 +232,14 @@ async function flashNext(
       { device: drive.device },
     );
     try {
-      await flashOne(service, io, flags, { hostname: node.hostname, device: drive.device });
+      // The early preparation serves the first card; later cards find the image cached.
+      const image = imageStarted;
+      imageStarted = undefined;
+      await flashOne(service, io, flags, {
+        hostname: node.hostname,
+        device: drive.device,
+        imageStarted: image,
+      });
     } catch (error) {
       io.err(
         `kubeflash: ${node.hostname} failed: ${error instanceof Error ? error.message : error} — insert a card to retry.`,

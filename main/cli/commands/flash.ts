@@ -41,7 +41,7 @@ export function registerFlashCommands(program: Command, io: CliIo) {
     .option('--yes', 'do not ask before erasing the card')
     .option('--allow-system-drive <device>', 'allow this one system drive as a target (dangerous)')
     .action(async (flags: FlashFlags) => {
-      const early = await startEarly(flags, flags.image);
+      const early = await startEarly(flags);
       return (await import('./flash-action')).runFlash(io, flags, early);
     });
 
@@ -59,12 +59,12 @@ export function registerFlashCommands(program: Command, io: CliIo) {
 /**
  * What a flash command starts before it loads the flash engine (about 0.5 s): the secrets'
  * decryption and the writer, each when no prompt is needed for it, and the preparation of an
- * image file it names (`flash` only: flash-next waits for a card anyway).
+ * image file it names (flash-next: while the first card is being inserted).
  */
-async function startEarly(flags: CommonFlags, image?: string): Promise<EarlyStarts> {
+async function startEarly(flags: CommonFlags): Promise<EarlyStarts> {
   const { startDecryptionEarly } = await import('../early-unlock');
   const decryption = startDecryptionEarly(clusterPath(flags), flags);
-  const started = image ? (await import('../early-image')).startImageEarly(image) : null;
+  const image = flags.image ? (await import('../early-image')).startImageEarly(flags.image) : null;
   const { startWriterEarly } = await import('../early-writer');
-  return { decryption, image: started, writer: startWriterEarly() };
+  return { decryption, image, writer: startWriterEarly() };
 }

@@ -14,6 +14,7 @@ import {
   requireFixtureTools,
 } from '../../support/fixture-images';
 import { createLoopbackLab } from '../../support/flash-lab';
+import { loopCards } from '../../support/loop-cards';
 import { hasCommand, isRoot, requirePrerequisite } from '../../support/prerequisites';
 
 const MiB = 1024 * 1024;
@@ -25,7 +26,7 @@ describe('kubeflash flash', () => {
   const plan = join(dir, 'lab.yaml');
   const passFile = join(dir, 'pass');
   const cacheHome = join(dir, 'cache');
-  const attached: string[] = [];
+  const cards = loopCards(dir);
   let image: FixtureImage | null = null;
   let archive = '';
   let hostnames: string[] = [];
@@ -54,13 +55,7 @@ describe('kubeflash flash', () => {
   }, 60_000);
 
   afterAll(() => {
-    for (const device of attached) {
-      try {
-        execFileSync('losetup', ['-d', device]);
-      } catch {
-        // already detached
-      }
-    }
+    cards.detachAll();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -76,11 +71,7 @@ describe('kubeflash flash', () => {
 
   function attachCard(ctx: Parameters<typeof requireFixtureTools>[0]): string {
     requirePrerequisite(ctx, isRoot() && hasCommand('losetup'), 'loop devices need root');
-    const file = join(dir, `card-${attached.length}.raw`);
-    execFileSync('truncate', ['-s', String(image!.size + 16 * MiB), file]);
-    const device = execFileSync('losetup', ['-f', '--show', file], { encoding: 'utf8' }).trim();
-    attached.push(device);
-    return device;
+    return cards.attach(image!.size + 16 * MiB);
   }
 
   it('writes the node’s card from an .img.xz, reports progress and marks the node flashed', async (ctx) => {
