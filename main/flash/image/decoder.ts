@@ -2,13 +2,9 @@ import { availableParallelism } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
-import { createDecompressor } from 'lzma-native';
-
-import { Bzip2Decoder } from './bzip2-decoder';
 import type { CompressedFormat } from './detect-format';
 import { ProcessDecoder, type ToolCommand } from './process-decoder';
 import { findTool, multiThreadedXz } from './system-tools';
-import { ZstdDecoder } from './zstd-decoder';
 
 /**
  * Which decoder turns a compressed stream into the raw image:
@@ -25,10 +21,14 @@ export interface Decoder {
   name: string;
 }
 
-export function createDecoder(
+/**
+ * The in-process decoders are loaded only when used (about 0.1 s of start-up otherwise): with
+ * the system tools at hand, a flash never needs them.
+ */
+export async function createDecoder(
   format: Exclude<CompressedFormat, 'zip'>,
   choice: DecoderChoice = 'auto',
-): Decoder {
+): Promise<Decoder> {
   const cores = Math.max(1, availableParallelism());
   const system = choice === 'auto';
   switch (format) {
@@ -37,6 +37,7 @@ export function createDecoder(
       if (xz) return { stream: new ProcessDecoder(xz, ['-dcq', '-T0']), name: 'xz -T0' };
       // liblzma 5.2 inside lzma-native has no multi-threaded decoder; it runs off the main
       // thread (libuv pool), in parallel with hashing and writing.
+      const { createDecompressor } = await import('lzma-native');
       return { stream: createDecompressor(), name: 'lzma-native' };
     }
     case 'gzip':
@@ -48,11 +49,13 @@ export function createDecoder(
         return { stream: new ProcessDecoder(lbzip2, ['-dc', '-n', String(cores)]), name: 'lbzip2' };
       const bzip2 = system ? findTool('bzip2') : null;
       if (bzip2) return { stream: new ProcessDecoder(bzip2, ['-dc']), name: 'bzip2' };
+      const { Bzip2Decoder } = await import('./bzip2-decoder');
       return { stream: new Bzip2Decoder(), name: 'unbzip2-stream' };
     }
     case 'zstd': {
       const zstd = system ? findTool('zstd') : null;
       if (zstd) return { stream: new ProcessDecoder(zstd, ['-dcq']), name: 'zstd' };
+      const { ZstdDecoder } = await import('./zstd-decoder');
       return { stream: new ZstdDecoder(), name: 'fzstd' };
     }
   }

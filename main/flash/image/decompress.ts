@@ -82,7 +82,7 @@ export async function decompressToFile(job: DecompressJob): Promise<DecompressRe
     stages.push(check);
     decoderName = entry.method === 8 ? 'zlib (zip deflate)' : 'zip (stored)';
   } else {
-    const decoder = createDecoder(format, job.decoder);
+    const decoder = await createDecoder(format, job.decoder);
     watch(decoder.stream);
     stages = [
       createReadStream(sourcePath, { highWaterMark: CHUNK }),

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 
-import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import type { Entry, ZipFile } from 'yauzl';
 
 import { formatBytes, ImageError } from './image-error';
 
@@ -98,7 +98,9 @@ export async function openZipImage(path: string): Promise<ZipImage> {
   }
 }
 
-function openZip(path: string): Promise<ZipFile> {
+/** yauzl is loaded only for a zip: other images never need it. */
+async function openZip(path: string): Promise<ZipFile> {
+  const { default: yauzl } = await import('yauzl');
   return new Promise((resolve, reject) => {
     yauzl.open(path, { lazyEntries: true, autoClose: false }, (error, zip) => {
       if (error) reject(error);

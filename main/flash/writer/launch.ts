@@ -1,7 +1,5 @@
 import { spawn } from 'node:child_process';
 
-import sudo from '@vscode/sudo-prompt';
-
 import type { WriterRendezvous } from './host';
 
 export interface WriterCommand {
@@ -35,10 +33,18 @@ export function writerLauncher(
       return;
     }
     const quoted = [command.executable, ...args].map(shellQuote).join(' ');
-    sudo.exec(quoted, { name: 'Kubeflash', env: command.env }, (error) => {
-      if (error)
-        onFailure(`The writer needs administrator rights to write the card: ${error.message}`);
-    });
+    const refused = (error: unknown) =>
+      onFailure(
+        `The writer needs administrator rights to write the card: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    // Loaded only when a prompt is needed: as root (the CLI under sudo) it never is.
+    import('@vscode/sudo-prompt')
+      .then(({ default: sudo }) =>
+        sudo.exec(quoted, { name: 'Kubeflash', env: command.env }, (error) => {
+          if (error) refused(error);
+        }),
+      )
+      .catch(refused);
   };
 }
 

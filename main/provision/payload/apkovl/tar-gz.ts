@@ -1,8 +1,6 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 
-import tar from 'tar-stream';
-
 export type TarEntry =
   | { type: 'directory'; name: string; mode: number }
   | { type: 'file'; name: string; mode: number; content: string | Uint8Array }
@@ -15,6 +13,8 @@ const gzipAsync = promisify(gzip);
  * not match), owned by root, one mtime for every entry so the same input gives the same bytes.
  */
 export async function tarGz(entries: readonly TarEntry[], mtime: Date): Promise<Uint8Array> {
+  // Loaded on use: only Alpine cards carry an apkovl.
+  const { default: tar } = await import('tar-stream');
   const pack = tar.pack();
   const chunks: Buffer[] = [];
   const ended = new Promise<void>((resolve, reject) => {
