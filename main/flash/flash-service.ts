@@ -5,14 +5,12 @@ import { type ClusterWorkspace, loadPlan } from '../cluster';
 import { type BootPayload, payloadForTarget } from '../provision';
 import { cardResultOnceImageChecked } from './card-and-image';
 import { sourceDevice, targetRefusals } from './drive-constraints';
-import type { CatalogImage, ImageProgress, PreparedImage } from './image';
-import { parseImageReference, resolveImage } from './image-reference';
+import type { CatalogImage, PreparedImage } from './image';
+import { type ImageStepProgress, parseImageReference, resolveImage } from './image-reference';
 import { type MintToken, secretsForCard } from './rebuild-secrets';
 import type { StartedImage } from './started-image';
 import type { WriterConnection } from './writer/host';
 import type { CardIdentity, FlashProgress, FlashRequest, FlashResult } from './writer/protocol';
-
-type ImageStepProgress = ImageProgress & { step: 'download' | 'prepare' };
 
 export type FlashStepProgress =
   { step: 'image'; progress: ImageStepProgress } | { step: 'card'; progress: FlashProgress };

@@ -21,11 +21,14 @@ export function parseImageReference(text: string, cwd = process.cwd()): ImageRef
   return looksLikePath ? { kind: 'file', path: resolve(cwd, text) } : { kind: 'catalog', id: text };
 }
 
+/** Progress of an image step: its download (catalog entries), then its preparation. */
+export type ImageStepProgress = ImageProgress & { step: 'download' | 'prepare' };
+
 export interface ResolveImageOptions {
   cacheDir: string;
   maxCacheBytes: number;
   catalog: () => Promise<CatalogImage[]>;
-  onProgress?: (progress: ImageProgress & { step: 'download' | 'prepare' }) => void;
+  onProgress?: (progress: ImageStepProgress) => void;
   signal?: AbortSignal;
   fetch?: typeof fetch;
 }

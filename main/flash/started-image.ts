@@ -1,12 +1,11 @@
 import type { PreparedImage } from './image';
 import {
   type ImageReference,
+  type ImageStepProgress,
   parseImageReference,
   resolveImage,
   type ResolveImageOptions,
 } from './image-reference';
-
-type ImageStepProgress = Parameters<NonNullable<ResolveImageOptions['onProgress']>>[0];
 
 /**
  * An image preparation started before the flash that uses it: the CLI starts one as `flash`
