@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { ClusterWorkspace } from '../../main/cluster';
+import { ClusterWorkspace, projectPaths } from '../../main/cluster';
 import { type ServedApp, startServe } from './serve';
 
 /**
@@ -8,8 +9,11 @@ import { type ServedApp, startServe } from './serve';
  * is flashed the app watches the node, and its probes must stay on this machine. Cheap scrypt:
  * the server reads the parameters from the file.
  */
-export async function createLoopbackLab(planPath: string, passphrase: string): Promise<void> {
-  await new ClusterWorkspace({ vault: { kdf: { N: 2 ** 10, r: 8, p: 1 } } }).create(
+export async function createLoopbackLab(
+  planPath: string,
+  passphrase: string,
+): Promise<{ hostnames: string[] }> {
+  const view = await new ClusterWorkspace({ vault: { kdf: { N: 2 ** 10, r: 8, p: 1 } } }).create(
     planPath,
     {
       name: 'lab',
@@ -21,6 +25,15 @@ export async function createLoopbackLab(planPath: string, passphrase: string): P
     },
     passphrase,
   );
+  return { hostnames: view.cluster.spec.nodes.map((n) => n.hostname) };
+}
+
+/** A node's status as the state file beside the plan records it, read from the file itself. */
+export function recordedStatus(planPath: string, hostname: string): string | undefined {
+  const state = JSON.parse(readFileSync(projectPaths(planPath).state, 'utf8')) as {
+    nodes: Record<string, { status: string }>;
+  };
+  return state.nodes[hostname]?.status;
 }
 
 /** `kubeflash serve --include-loop` with its settings and image cache inside the test's folder. */

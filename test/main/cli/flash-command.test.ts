@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 
 import { kubeflash } from '../../support/cli';
 import {
@@ -13,7 +12,7 @@ import {
   mtoolsRead,
   requireFixtureTools,
 } from '../../support/fixture-images';
-import { createLoopbackLab } from '../../support/flash-lab';
+import { createLoopbackLab, recordedStatus } from '../../support/flash-lab';
 import { loopCards } from '../../support/loop-cards';
 import { hasCommand, isRoot, requirePrerequisite } from '../../support/prerequisites';
 
@@ -47,11 +46,8 @@ describe('kubeflash flash', () => {
     );
 
   beforeAll(async () => {
-    await createLoopbackLab(plan, passphrase);
+    ({ hostnames } = await createLoopbackLab(plan, passphrase));
     writeFileSync(passFile, passphrase, { mode: 0o600 });
-    const nodes = (parse(readFileSync(plan, 'utf8')) as { spec: { nodes: { hostname: string }[] } })
-      .spec.nodes;
-    hostnames = nodes.map((n) => n.hostname);
   }, 60_000);
 
   afterAll(() => {
@@ -97,10 +93,7 @@ describe('kubeflash flash', () => {
     const bootOffset = image!.boot!.startSector * 512;
     const firstrun = await mtoolsRead(device, bootOffset, 'firstrun.sh');
     expect(firstrun.toString('utf8')).toContain(node);
-    const state = JSON.parse(readFileSync(join(dir, 'lab.state.json'), 'utf8')) as {
-      nodes: Record<string, { status: string }>;
-    };
-    expect(state.nodes[node]?.status).toBe('flashed');
+    expect(recordedStatus(plan, node)).toBe('flashed');
   }, 120_000);
 
   it('refuses a device that is not a drive here at once, stopping the image check', async (ctx) => {

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 
 import {
   type FixtureImage,
@@ -12,7 +11,7 @@ import {
   mtoolsRead,
   requireFixtureTools,
 } from '../../support/fixture-images';
-import { createLoopbackLab } from '../../support/flash-lab';
+import { createLoopbackLab, recordedStatus } from '../../support/flash-lab';
 import { asksForCard, startFlashNextStation } from '../../support/flash-next-station';
 import { loopCards } from '../../support/loop-cards';
 import { hasCommand, isRoot, requirePrerequisite } from '../../support/prerequisites';
@@ -36,10 +35,7 @@ describe('kubeflash flash-next', () => {
     requirePrerequisite(ctx, hasCommand('xz'), 'xz to make the test archive');
     requirePrerequisite(ctx, isRoot() && hasCommand('losetup'), 'loop devices need root');
     const plan = join(dir, `${name}.yaml`);
-    await createLoopbackLab(plan, passphrase);
-    const nodes = (parse(readFileSync(plan, 'utf8')) as { spec: { nodes: { hostname: string }[] } })
-      .spec.nodes;
-    return { plan, hostnames: nodes.map((n) => n.hostname) };
+    return { plan, ...(await createLoopbackLab(plan, passphrase)) };
   }
 
   function station(plan: string, image: string, cache: string) {
@@ -92,10 +88,7 @@ describe('kubeflash flash-next', () => {
     } finally {
       await run.stop();
     }
-    const state = JSON.parse(readFileSync(join(dir, 'lab.state.json'), 'utf8')) as {
-      nodes: Record<string, { status: string }>;
-    };
-    for (const hostname of hostnames) expect(state.nodes[hostname]?.status).toBe('flashed');
+    for (const hostname of hostnames) expect(recordedStatus(plan, hostname)).toBe('flashed');
   }, 180_000);
 
   it('stops at once, before any card, when the image cannot be prepared', async (ctx) => {

@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Drive } from '../../../common/drives';
-import { ClusterWorkspace, loadPlan } from '../../../main/cluster';
+import { ClusterWorkspace } from '../../../main/cluster';
 import { FlashService, type FlashStepProgress } from '../../../main/flash/flash-service';
 import { StartedImage } from '../../../main/flash/started-image';
 import type { WriterConnection } from '../../../main/flash/writer/host';
@@ -16,7 +16,7 @@ import {
   makeFixtureImage,
   requireFixtureTools,
 } from '../../support/fixture-images';
-import { createLoopbackLab } from '../../support/flash-lab';
+import { createLoopbackLab, recordedStatus } from '../../support/flash-lab';
 import { hasCommand, requirePrerequisite } from '../../support/prerequisites';
 
 const GiB = 1024 ** 3;
@@ -74,8 +74,7 @@ describe('FlashService with the unlock under way', () => {
   let hostname = '';
 
   beforeAll(async () => {
-    await createLoopbackLab(plan, passphrase);
-    hostname = (await loadPlan(plan)).spec.nodes[0]!.hostname;
+    hostname = (await createLoopbackLab(plan, passphrase)).hostnames[0]!;
   }, 60_000);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -127,10 +126,7 @@ describe('FlashService with the unlock under way', () => {
     expect(requests).toHaveLength(1);
     const firstrun = requests[0]!.payload.files.find((f) => f.path === 'firstrun.sh');
     expect(Buffer.from(firstrun!.contentBase64, 'base64').toString('utf8')).toContain(hostname);
-    const state = JSON.parse(readFileSync(join(dir, 'lab.state.json'), 'utf8')) as {
-      nodes: Record<string, { status: string }>;
-    };
-    expect(state.nodes[hostname]?.status).toBe('flashed');
+    expect(recordedStatus(plan, hostname)).toBe('flashed');
   }, 60_000);
 
   it('a failed unlock stops the image preparation and is the error', async (ctx) => {
