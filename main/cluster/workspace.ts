@@ -23,7 +23,7 @@ import {
   apiServerUrl,
   buildKubeconfig,
   type CertificateAndKey,
-  describeCertificate,
+  certificateValidity,
   mergeIntoKubeconfigFile,
   publicKeyFingerprint,
   resolveKubeconfigPath,
@@ -327,7 +327,7 @@ function describeUnlocked(file: string, secrets: Secrets): SecretsStatus {
   const certificates = named
     .filter((entry): entry is [string, CertificateAndKey] => isCertificateAndKey(entry[1]))
     .map(([name, { certificatePem }]) => {
-      const { notBefore, notAfter } = describeCertificate(certificatePem);
+      const { notBefore, notAfter } = certificateValidity(certificatePem);
       return { name, notBefore, notAfter };
     });
   const user = secrets.ssh?.user;

@@ -2,7 +2,7 @@ import type { CertificateAndKey, ClusterPki } from './cluster-pki';
 import { clientCertificateAuthority } from './cluster-pki';
 import { issueLeafCertificate } from './issue-certificate';
 import { ADMIN_CLIENT_CERT_VALIDITY_DAYS } from './validity';
-import { x509 } from './x509';
+import { peculiarX509 } from './x509';
 
 export const DEFAULT_ADMIN_COMMON_NAME = 'kubeflash-admin';
 
@@ -27,7 +27,7 @@ export async function issueAdminClientCertificate(
       commonName: options.commonName ?? DEFAULT_ADMIN_COMMON_NAME,
       organizations: [ADMIN_GROUP],
     },
-    extendedKeyUsages: [x509.ExtendedKeyUsage.clientAuth],
+    extendedKeyUsages: [peculiarX509().ExtendedKeyUsage.clientAuth],
     validityDays: ADMIN_CLIENT_CERT_VALIDITY_DAYS,
     now: options.now ?? new Date(),
   });

@@ -3,7 +3,7 @@ import { distinguishedName, type SubjectFields } from './distinguished-name';
 import { generateKeyPairPem, type KeyAlgorithm, loadSigningKey } from './keys';
 import { randomSerialNumber } from './serial-number';
 import { CA_VALIDITY_DAYS, validityWindow } from './validity';
-import { nodeCrypto, x509 } from './x509';
+import { nodeCrypto, peculiarX509, type X509 } from './x509';
 
 export interface CertificateAuthorityOptions {
   subject: SubjectFields;
@@ -17,6 +17,7 @@ export async function createCertificateAuthority({
   keyAlgorithm,
   now,
 }: CertificateAuthorityOptions): Promise<CertificateAndKey> {
+  const x509 = peculiarX509();
   const { privateKeyPem } = await generateKeyPairPem(keyAlgorithm);
   const { keys, signingAlgorithm } = await loadSigningKey(privateKeyPem);
   const name = distinguishedName(subject);
@@ -48,7 +49,7 @@ export async function createCertificateAuthority({
 }
 
 /** PEM text of a certificate, always ending in a newline: these strings are written as files. */
-export function toPem(certificate: x509.X509Certificate): string {
+export function toPem(certificate: X509.X509Certificate): string {
   const pem = certificate.toString('pem').replace(/\r\n/g, '\n');
   return pem.endsWith('\n') ? pem : `${pem}\n`;
 }

@@ -1,4 +1,4 @@
-import { x509 } from './x509';
+import { peculiarX509, type X509 } from './x509';
 
 export interface SubjectFields {
   commonName: string;
@@ -11,8 +11,9 @@ export interface SubjectFields {
  * string: PrintableString where it fits, UTF8String otherwise, the choice Go and OpenSSL make.
  * Order O then CN, as Go's pkix.Name writes it.
  */
-export function distinguishedName({ commonName, organizations = [] }: SubjectFields): x509.Name {
-  const rdns: x509.JsonNameParams = organizations.map((o) => ({ O: [typedString(o)] }));
+export function distinguishedName({ commonName, organizations = [] }: SubjectFields): X509.Name {
+  const x509 = peculiarX509();
+  const rdns: X509.JsonNameParams = organizations.map((o) => ({ O: [typedString(o)] }));
   rdns.push({ CN: [typedString(commonName)] });
   return new x509.Name(rdns);
 }
@@ -25,5 +26,7 @@ function typedString(value: string): { printableString: string } | { utf8String:
   if (/[\u0000-\u001f\u007f]/.test(value)) {
     throw new Error(`A certificate name field must not contain control characters: "${value}"`);
   }
-  return x509.Name.isPrintableString(value) ? { printableString: value } : { utf8String: value };
+  return peculiarX509().Name.isPrintableString(value)
+    ? { printableString: value }
+    : { utf8String: value };
 }

@@ -27,7 +27,11 @@ export {
   servingCertificateAuthority,
 } from './cluster-pki';
 export { clusterPkiFiles, PKI_DIRECTORIES, type PkiFile } from './cluster-pki-files';
-export { type CertificateDescription, describeCertificate } from './describe-certificate';
+export {
+  type CertificateDescription,
+  certificateValidity,
+  describeCertificate,
+} from './describe-certificate';
 export { generateClusterPki, type GenerateClusterPkiOptions } from './generate-cluster-pki';
 export {
   k0sBootstrapTokenSecret,

@@ -6,11 +6,11 @@ import { distinguishedName, type SubjectFields } from './distinguished-name';
 import { generateKeyPairPem, loadSigningKey } from './keys';
 import { randomSerialNumber } from './serial-number';
 import { validityWindow } from './validity';
-import { nodeCrypto, x509 } from './x509';
+import { nodeCrypto, peculiarX509, type X509 } from './x509';
 
 export interface LeafCertificateRequest {
   subject: SubjectFields;
-  extendedKeyUsages: readonly x509.ExtendedKeyUsage[];
+  extendedKeyUsages: readonly X509.ExtendedKeyUsage[];
   validityDays: number;
   ips?: readonly string[];
   dnsNames?: readonly string[];
@@ -25,6 +25,7 @@ export async function issueLeafCertificate(
   ca: CertificateAndKey,
   request: LeafCertificateRequest,
 ): Promise<CertificateAndKey> {
+  const x509 = peculiarX509();
   const caCertificate = parseCertificate(ca.certificatePem, 'CA certificate');
   const { keys: caKeys, signingAlgorithm } = await loadSigningKey(ca.privateKeyPem);
   const caSpki = await nodeCrypto.subtle.exportKey('spki', caKeys.publicKey);
@@ -34,7 +35,7 @@ export async function issueLeafCertificate(
   const { privateKeyPem } = await generateKeyPairPem('ecdsa-p256');
   const { keys } = await loadSigningKey(privateKeyPem);
 
-  const extensions: x509.Extension[] = [
+  const extensions: X509.Extension[] = [
     new x509.BasicConstraintsExtension(false, undefined, true),
     // ECDSA keys sign during the handshake; key encipherment only applies to RSA key exchange.
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
@@ -63,16 +64,17 @@ export async function issueLeafCertificate(
 
 /** AKI carries the issuer's own SKI so that chain builders find the issuer by key id. */
 async function authorityKeyIdentifier(
-  ca: x509.X509Certificate,
-): Promise<x509.AuthorityKeyIdentifierExtension> {
+  ca: X509.X509Certificate,
+): Promise<X509.AuthorityKeyIdentifierExtension> {
+  const x509 = peculiarX509();
   const ski = ca.getExtension(x509.SubjectKeyIdentifierExtension);
   if (ski) return new x509.AuthorityKeyIdentifierExtension(ski.keyId, false);
   return x509.AuthorityKeyIdentifierExtension.create(ca.publicKey, false, nodeCrypto);
 }
 
-export function parseCertificate(pem: string, what = 'certificate'): x509.X509Certificate {
+export function parseCertificate(pem: string, what = 'certificate'): X509.X509Certificate {
   try {
-    return new x509.X509Certificate(pem);
+    return new (peculiarX509().X509Certificate)(pem);
   } catch (error) {
     throw new Error(`Not a readable ${what}: ${(error as Error).message}`);
   }
@@ -81,8 +83,8 @@ export function parseCertificate(pem: string, what = 'certificate'): x509.X509Ce
 function subjectAltNames(
   ips: readonly string[],
   dnsNames: readonly string[],
-): x509.JsonGeneralNames {
-  const names: x509.JsonGeneralNames = [];
+): X509.JsonGeneralNames {
+  const names: X509.JsonGeneralNames = [];
   for (const ip of ips) {
     if (isIP(ip) === 0) throw new Error(`Not an IP address: "${ip}"`);
     names.push({ type: 'ip', value: ip });

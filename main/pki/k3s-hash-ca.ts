@@ -1,7 +1,7 @@
 import { createHash, X509Certificate as NodeX509Certificate } from 'node:crypto';
 
 import { pemBlocks } from './pem-blocks';
-import { x509 } from './x509';
+import { peculiarX509, type X509 } from './x509';
 
 /**
  * The CA hash of a k3s secure token, with the semantics of `hashCA` in k3s
@@ -18,10 +18,15 @@ import { x509 } from './x509';
  * `now` stands in for Go's current time in chain verification.
  */
 export function k3sHashCA(caFileBytes: Uint8Array, now = new Date()): string {
-  const certificates = parseCertificates(caFileBytes);
+  const blocks = certificateBlocks(caFileBytes);
   let hashed: Uint8Array = caFileBytes;
-  if (certificates.length > 1) {
-    const [leaf, ...rest] = certificates as [x509.X509Certificate, ...x509.X509Certificate[]];
+  if (blocks.length === 1) {
+    // The usual file: checked with Node's parser, which spares loading @peculiar/x509 (x509.ts).
+    parseWith((der) => new NodeX509Certificate(der), blocks[0]!);
+  } else {
+    const x509 = peculiarX509();
+    const certificates = blocks.map((der) => parseWith((d) => new x509.X509Certificate(d), der));
+    const [leaf, ...rest] = certificates as [X509.X509Certificate, ...X509.X509Certificate[]];
     const roots = rest.filter(isRootLike);
     const intermediates = rest.filter((c) => !isRootLike(c));
     const chain = verifyChain(leaf, roots, intermediates, now);
@@ -30,23 +35,27 @@ export function k3sHashCA(caFileBytes: Uint8Array, now = new Date()): string {
   return createHash('sha256').update(hashed).digest('hex');
 }
 
-function parseCertificates(bytes: Uint8Array): x509.X509Certificate[] {
-  const certificates: x509.X509Certificate[] = [];
-  for (const block of pemBlocks(bytes)) {
-    if (block.type !== 'CERTIFICATE' || block.hasHeaders) continue;
-    try {
-      certificates.push(new x509.X509Certificate(block.der));
-    } catch (error) {
-      throw new Error(
-        `The CA file has a certificate that cannot be parsed: ${(error as Error).message}`,
-      );
-    }
-  }
-  if (certificates.length === 0) throw new Error('The CA file contains no certificates');
-  return certificates;
+/** The DER of each certificate block; at least one. */
+function certificateBlocks(bytes: Uint8Array): Uint8Array[] {
+  const blocks = pemBlocks(bytes)
+    .filter((block) => block.type === 'CERTIFICATE' && !block.hasHeaders)
+    .map((block) => block.der);
+  if (blocks.length === 0) throw new Error('The CA file contains no certificates');
+  return blocks;
 }
 
-function keyIds(certificate: x509.X509Certificate): { ski?: string; aki?: string } {
+function parseWith<T>(parse: (der: Uint8Array) => T, der: Uint8Array): T {
+  try {
+    return parse(der);
+  } catch (error) {
+    throw new Error(
+      `The CA file has a certificate that cannot be parsed: ${(error as Error).message}`,
+    );
+  }
+}
+
+function keyIds(certificate: X509.X509Certificate): { ski?: string; aki?: string } {
+  const x509 = peculiarX509();
   return {
     ski: certificate.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId,
     aki: certificate.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId,
@@ -54,7 +63,7 @@ function keyIds(certificate: x509.X509Certificate): { ski?: string; aki?: string
 }
 
 /** k3s: `len(cert.AuthorityKeyId) == 0 || bytes.Equal(cert.AuthorityKeyId, cert.SubjectKeyId)`. */
-function isRootLike(certificate: x509.X509Certificate): boolean {
+function isRootLike(certificate: X509.X509Certificate): boolean {
   const { ski, aki } = keyIds(certificate);
   return !aki || aki === ski;
 }
@@ -68,17 +77,17 @@ const MAX_CHAIN_LENGTH = 10;
  * allow server auth. Returns the first chain found (leaf first), or null.
  */
 function verifyChain(
-  leaf: x509.X509Certificate,
-  roots: x509.X509Certificate[],
-  intermediates: x509.X509Certificate[],
+  leaf: X509.X509Certificate,
+  roots: X509.X509Certificate[],
+  intermediates: X509.X509Certificate[],
   now: Date,
-): x509.X509Certificate[] | null {
+): X509.X509Certificate[] | null {
   if (!withinValidity(leaf, now)) return null;
   // Go: a leaf that is itself in the root pool is a chain of one.
   if (roots.some((root) => sameBytes(root.rawData, leaf.rawData))) {
     return allowsServerAuth([leaf]) ? [leaf] : null;
   }
-  const extend = (chain: x509.X509Certificate[]): x509.X509Certificate[] | null => {
+  const extend = (chain: X509.X509Certificate[]): X509.X509Certificate[] | null => {
     const child = chain[chain.length - 1]!;
     for (const [candidate, isRoot] of parentCandidates(child, roots, intermediates)) {
       if (chain.includes(candidate) || !withinValidity(candidate, now)) continue;
@@ -99,38 +108,39 @@ function verifyChain(
 
 /** Go's pool lookup: same subject as the child's issuer, key-id matches first, roots before intermediates. */
 function parentCandidates(
-  child: x509.X509Certificate,
-  roots: x509.X509Certificate[],
-  intermediates: x509.X509Certificate[],
-): Array<[x509.X509Certificate, boolean]> {
+  child: X509.X509Certificate,
+  roots: X509.X509Certificate[],
+  intermediates: X509.X509Certificate[],
+): Array<[X509.X509Certificate, boolean]> {
   const issuer = Buffer.from(child.issuerName.toArrayBuffer());
   const { aki } = keyIds(child);
-  const rank = (c: x509.X509Certificate) => {
+  const rank = (c: X509.X509Certificate) => {
     const { ski } = keyIds(c);
     return aki && ski && aki === ski ? 0 : !aki || !ski ? 1 : 2;
   };
-  const matching = (pool: x509.X509Certificate[], isRoot: boolean) =>
+  const matching = (pool: X509.X509Certificate[], isRoot: boolean) =>
     pool
       .filter((c) => issuer.equals(Buffer.from(c.subjectName.toArrayBuffer())))
-      .map((c) => [c, isRoot] as [x509.X509Certificate, boolean]);
+      .map((c) => [c, isRoot] as [X509.X509Certificate, boolean]);
   return [...matching(roots, true), ...matching(intermediates, false)].sort(
     (a, b) => rank(a[0]) - rank(b[0]),
   );
 }
 
-function withinValidity(certificate: x509.X509Certificate, now: Date): boolean {
+function withinValidity(certificate: X509.X509Certificate, now: Date): boolean {
   return certificate.notBefore <= now && now <= certificate.notAfter;
 }
 
-function isCaWithinPathLength(certificate: x509.X509Certificate, intermediatesBelow: number) {
-  const constraints = certificate.getExtension(x509.BasicConstraintsExtension);
+function isCaWithinPathLength(certificate: X509.X509Certificate, intermediatesBelow: number) {
+  const constraints = certificate.getExtension(peculiarX509().BasicConstraintsExtension);
   if (!constraints?.ca) return false;
   return constraints.pathLength === undefined || intermediatesBelow <= constraints.pathLength;
 }
 
 const ANY_EXTENDED_KEY_USAGE = '2.5.29.37.0';
 
-function allowsServerAuth(chain: x509.X509Certificate[]): boolean {
+function allowsServerAuth(chain: X509.X509Certificate[]): boolean {
+  const x509 = peculiarX509();
   return chain.every((certificate) => {
     const eku = certificate.getExtension(x509.ExtendedKeyUsageExtension);
     if (!eku) return true;
@@ -141,7 +151,7 @@ function allowsServerAuth(chain: x509.X509Certificate[]): boolean {
   });
 }
 
-function signedBy(child: x509.X509Certificate, parent: x509.X509Certificate): boolean {
+function signedBy(child: X509.X509Certificate, parent: X509.X509Certificate): boolean {
   try {
     const parentKey = new NodeX509Certificate(Buffer.from(parent.rawData)).publicKey;
     return new NodeX509Certificate(Buffer.from(child.rawData)).verify(parentKey);

@@ -2,7 +2,7 @@ import type { CertificateAndKey, ClusterPki } from './cluster-pki';
 import { servingCertificateAuthority } from './cluster-pki';
 import { issueLeafCertificate } from './issue-certificate';
 import { SERVING_CERT_VALIDITY_DAYS } from './validity';
-import { x509 } from './x509';
+import { peculiarX509 } from './x509';
 
 export interface ServingCertificateOptions {
   ips: readonly string[];
@@ -23,7 +23,7 @@ export async function issueServingCertificate(
   }
   return issueLeafCertificate(servingCertificateAuthority(pki), {
     subject: { commonName: 'kube-apiserver' },
-    extendedKeyUsages: [x509.ExtendedKeyUsage.serverAuth],
+    extendedKeyUsages: [peculiarX509().ExtendedKeyUsage.serverAuth],
     validityDays: SERVING_CERT_VALIDITY_DAYS,
     ips,
     dnsNames,

@@ -1,5 +1,9 @@
 import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
+import type { NewClusterOptions } from '../../common/cluster';
+import { ClusterWorkspace } from '../../main/cluster';
 import { cliPath } from './serve';
 
 export interface CliResult {
@@ -30,4 +34,31 @@ export function kubeflash(
     child.stdin?.on('error', () => {});
     child.stdin?.end();
   });
+}
+
+export const labPassphrase = 'correct horse battery staple';
+
+/**
+ * A cluster for CLI runs in `dir`: cluster.yaml (one server, one worker, example addresses:
+ * nothing is contacted) and `pass`, its passphrase file. The vault uses cheap scrypt
+ * parameters, which the CLI reads from the file.
+ */
+export async function createLabCluster(
+  dir: string,
+  options: Partial<NewClusterOptions> = {},
+): Promise<void> {
+  await writeFile(join(dir, 'pass'), labPassphrase, { mode: 0o600 });
+  await new ClusterWorkspace({ vault: { kdf: { N: 2 ** 10, r: 8, p: 1 } } }).create(
+    join(dir, 'cluster.yaml'),
+    {
+      name: 'lab',
+      subnet: '192.168.1.0/24',
+      gateway: '192.168.1.1',
+      dns: ['192.168.1.1'],
+      firstIp: '192.168.1.11',
+      workers: 1,
+      ...options,
+    },
+    labPassphrase,
+  );
 }

@@ -1,11 +1,10 @@
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { ClusterWorkspace } from '../../../main/cluster';
-import { kubeflash } from '../../support/cli';
+import { createLabCluster, kubeflash } from '../../support/cli';
 import {
   fsckFat,
   makeFixtureImage,
@@ -13,27 +12,12 @@ import {
   requireFixtureTools,
 } from '../../support/fixture-images';
 
-const passphrase = 'correct horse battery staple';
-
 describe('kubeflash payload and apply-payload', () => {
   let dir: string;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'kubeflash-cli-payload-'));
-    await writeFile(join(dir, 'pass'), passphrase, { mode: 0o600 });
-    // Cheap scrypt for the test's own vault: the CLI reads the parameters from the file.
-    await new ClusterWorkspace({ vault: { kdf: { N: 2 ** 10, r: 8, p: 1 } } }).create(
-      join(dir, 'cluster.yaml'),
-      {
-        name: 'lab',
-        subnet: '192.168.1.0/24',
-        gateway: '192.168.1.1',
-        dns: ['192.168.1.1'],
-        firstIp: '192.168.1.11',
-        workers: 1,
-      },
-      passphrase,
-    );
+    await createLabCluster(dir);
   }, 60_000);
 
   afterAll(async () => {

@@ -1,12 +1,36 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+import { createLabCluster, kubeflash } from '../../support/cli';
 
 // What the built CLI loads before it does anything: each command's implementation is a chunk
 // loaded with import() when that command runs (main/cli/commands/<name>-action.ts), so start-up
 // (--version, --help, a parse error) loads commander and nothing else. Reads the build (out/main).
 const outDir = join(import.meta.dirname, '..', '..', '..', 'out', 'main');
+
+/**
+ * The CommonJS packages a CLI run really loaded (Node's module cache at exit), recorded by a
+ * script preloaded with --require; this also sees packages loaded with require() at run time,
+ * which no static import shows.
+ */
+async function packagesLoadedBy(dir: string, args: string[]): Promise<Set<string>> {
+  const recorder = join(dir, 'record-packages.cjs');
+  const record = join(dir, 'packages.json');
+  await writeFile(
+    recorder,
+    `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(record)},
+      JSON.stringify(Object.keys(require('node:module')._cache))));`,
+  );
+  const run = await kubeflash(dir, args, { NODE_OPTIONS: `--require ${recorder}` });
+  expect(run.code, run.stderr).toBe(0);
+  const files = JSON.parse(await readFile(record, 'utf8')) as string[];
+  return new Set(files.map((f) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(f)?.[1] ?? ''));
+}
 
 /** The packages a built chunk loads before it runs, following its static imports of chunks. */
 function staticPackages(entry: string): Set<string> {
@@ -61,6 +85,33 @@ describe('CLI start-up (built output)', () => {
       ]) {
         expect(packages, `${name} loads ${unneeded}`).not.toContain(unneeded);
       }
+    }
+  });
+
+  it("builds a k3s node's payload without loading the certificate or SSH libraries", async () => {
+    // @peculiar/x509 and ssh2 cost about 0.3 s of CPU at start-up, on the path of every card;
+    // only making or inspecting certificates and keys needs them (pki/x509.ts, ssh-keys.ts).
+    const dir = await mkdtemp(join(tmpdir(), 'kubeflash-start-up-'));
+    try {
+      await createLabCluster(dir, { distribution: 'k3s' });
+      const args = ['--node', 'rpi-kube-worker-01', '--os', 'ubuntu', '--passphrase-file', 'pass'];
+      const loaded = await packagesLoadedBy(dir, ['payload', ...args, '--out', 'payload']);
+      // The recorder works: the payload's own packages are there.
+      expect(loaded).toContain('yaml');
+      expect(loaded).toContain('commander');
+      for (const unneeded of ['@peculiar/x509', 'reflect-metadata', 'ssh2']) {
+        expect(loaded, unneeded).not.toContain(unneeded);
+      }
+      // The token's CA hash was still computed: the k3s config on the card holds the token.
+      const userData = parse(await readFile(join(dir, 'payload', 'user-data'), 'utf8')) as {
+        write_files: { path: string; content: string }[];
+      };
+      const config = userData.write_files.find((f) => f.path === '/etc/rancher/k3s/config.yaml');
+      expect(Buffer.from(config!.content, 'base64').toString()).toMatch(
+        /^token: K10[0-9a-f]{64}::server:[0-9a-f]+$/m,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
   ADMIN_CLIENT_CERT_VALIDITY_DAYS,
+  certificateValidity,
   type ClusterPki,
   describeCertificate,
   generateClusterPki,
@@ -228,5 +229,21 @@ describe('describeCertificate', () => {
 
   it('rejects text that is not a certificate', () => {
     expect(() => describeCertificate('hello')).toThrow(/Not a readable certificate/);
+    expect(() => certificateValidity('hello')).toThrow(/Not a readable certificate/);
+  });
+});
+
+describe('certificateValidity (Node parser, no @peculiar/x509)', () => {
+  it('gives the same window as describeCertificate for every CA and a fresh leaf', async () => {
+    const serving = await issueServingCertificate(k3s, { ips: ['10.0.0.5'], dnsNames: [], now });
+    const pems = [
+      ...Object.values(caPems()).flatMap((byRole) => Object.values(byRole)),
+      serving.certificatePem,
+    ];
+    expect(pems.length).toBeGreaterThan(3);
+    for (const pem of pems) {
+      const { notBefore, notAfter } = describeCertificate(pem);
+      expect(certificateValidity(pem)).toEqual({ notBefore, notAfter });
+    }
   });
 });

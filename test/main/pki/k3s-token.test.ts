@@ -172,6 +172,8 @@ describe('k3sHashCA', () => {
     expect(() => k3sHashCA(bytesOf('no certificates here\n'))).toThrow(/no certificates/);
     const junk = '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n';
     expect(() => k3sHashCA(bytesOf(junk))).toThrow(/cannot be parsed/);
+    // One certificate is checked with Node's parser, several with @peculiar/x509: both refuse.
+    expect(() => k3sHashCA(bytesOf(root + junk))).toThrow(/cannot be parsed/);
   });
 });
 

@@ -4,7 +4,7 @@ import { ClusterSnapshot } from '../../../../common/health';
 import { ClusterWatch, type ClusterWatchOptions, watchCluster } from '../../../../main/health/kube';
 import { buildKubeconfig, clientCertificateAuthority } from '../../../../main/pki';
 import { issueLeafCertificate } from '../../../../main/pki/issue-certificate';
-import { x509 } from '../../../../main/pki/x509';
+import { peculiarX509 } from '../../../../main/pki/x509';
 import type { KubeApiServer, LoggedRequest } from '../../../support/kube-api-server';
 import { clusterWithApiServer, loopbackAddress, planCluster, type PlannedCluster } from './fixture';
 import { waitUntil } from './wait';
@@ -292,7 +292,7 @@ describe('a client without the admin certificate', () => {
   it('gets 403 with a certificate of the right CA outside system:masters', async () => {
     const viewer = await issueLeafCertificate(clientCertificateAuthority(cluster.pki), {
       subject: { commonName: 'viewer', organizations: ['system:authenticated'] },
-      extendedKeyUsages: [x509.ExtendedKeyUsage.clientAuth],
+      extendedKeyUsages: [peculiarX509().ExtendedKeyUsage.clientAuth],
       validityDays: 1,
       now: new Date(),
     });
