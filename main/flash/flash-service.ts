@@ -1,4 +1,4 @@
-import { hasErrors, validateCluster } from '../../common/cluster';
+import { type Cluster, type ClusterNode, hasErrors, validateCluster } from '../../common/cluster';
 import type { Drive } from '../../common/drives';
 import { KubeflashError, serializeError } from '../../common/errors';
 import { type ClusterWorkspace, loadPlan } from '../cluster';
@@ -8,7 +8,7 @@ import { sourceDevice, targetRefusals } from './drive-constraints';
 import type { CatalogImage, PreparedImage } from './image';
 import { type ImageStepProgress, parseImageReference, resolveImage } from './image-reference';
 import { type MintToken, secretsForCard } from './rebuild-secrets';
-import type { StartedImage } from './started-image';
+import { StartedImage } from './started-image';
 import type { WriterConnection } from './writer/host';
 import type { CardIdentity, FlashProgress, FlashRequest, FlashResult } from './writer/protocol';
 
@@ -74,14 +74,7 @@ export class FlashService {
     signal?: AbortSignal,
   ): Promise<FlashOutcome> {
     const { clusterPath, hostname } = request;
-    const cluster = await loadPlan(clusterPath);
-    const node = cluster.spec.nodes.find((n) => n.hostname === hostname);
-    if (!node)
-      throw new KubeflashError(
-        'not-found',
-        `No node named ${hostname} in ${clusterPath}`,
-        hostname,
-      );
+    const { cluster, node } = await planAndNode(clusterPath, hostname);
     const issues = validateCluster(cluster);
     if (hasErrors(issues)) {
       const first = issues.find((i) => i.severity === 'error')!;
@@ -93,14 +86,7 @@ export class FlashService {
     }
     // Locked secrets with no unlock under way: fail before any download.
     if (!request.secretsUnlocking) this.deps.workspace.secrets(clusterPath);
-    const imageText = request.image ?? node.image ?? cluster.spec.image.default;
-    if (!imageText) {
-      throw new KubeflashError(
-        'invalid-request',
-        `No image for ${hostname}: set the cluster's default image, the node's image, or pass one`,
-        'image',
-      );
-    }
+    const imageText = imageFor(cluster, node, request.image);
     // The writer starts (loads its modules, asks for elevation) while the image is prepared;
     // meanwhile the card is looked at and the secrets' unlock ends: a missing or refused card or
     // a wrong passphrase fails at once, not after a long download or decompression (it stops).
@@ -165,6 +151,24 @@ export class FlashService {
     }
   }
 
+  /**
+   * Starts preparing the image a node will be flashed with (the choice flashNode makes: `image`,
+   * else the node's, else the plan's default), for a flash that follows it (`imageStarted`):
+   * `flash-next` prepares each node's image while its card is being inserted. `reuse`, a
+   * preparation already under way, is returned when it is of that image, else cancelled.
+   */
+  async startImage(
+    clusterPath: string,
+    hostname: string,
+    { image, reuse }: { image?: string; reuse?: StartedImage | null } = {},
+  ): Promise<StartedImage> {
+    const { cluster, node } = await planAndNode(clusterPath, hostname);
+    const imageText = imageFor(cluster, node, image);
+    if (reuse?.text === imageText) return reuse;
+    reuse?.cancel();
+    return new StartedImage(imageText, this.#imageOptions());
+  }
+
   /** The image: the preparation started early for it (followed), else a new one. */
   #prepareImage(
     imageText: string,
@@ -175,12 +179,18 @@ export class FlashService {
     if (started?.text === imageText) return started.follow(onProgress, signal);
     started?.cancel(); // started for another image
     return resolveImage(parseImageReference(imageText), {
-      cacheDir: this.deps.cache.dir,
-      maxCacheBytes: this.deps.cache.maxBytes,
-      catalog: this.deps.catalog,
+      ...this.#imageOptions(),
       signal,
       onProgress,
     });
+  }
+
+  #imageOptions() {
+    return {
+      cacheDir: this.deps.cache.dir,
+      maxCacheBytes: this.deps.cache.maxBytes,
+      catalog: this.deps.catalog,
+    };
   }
 
   /** Throws when the target is not a drive here or is refused (with the image, when known). */
@@ -244,4 +254,29 @@ export function toFlashRequest(
     },
     verify,
   };
+}
+
+async function planAndNode(
+  clusterPath: string,
+  hostname: string,
+): Promise<{ cluster: Cluster; node: ClusterNode }> {
+  const cluster = await loadPlan(clusterPath);
+  const node = cluster.spec.nodes.find((n) => n.hostname === hostname);
+  if (!node) {
+    throw new KubeflashError('not-found', `No node named ${hostname} in ${clusterPath}`, hostname);
+  }
+  return { cluster, node };
+}
+
+/** The image a node is flashed with: the request's, else the node's, else the plan's default. */
+function imageFor(cluster: Cluster, node: ClusterNode, requested: string | undefined): string {
+  const imageText = requested ?? node.image ?? cluster.spec.image.default;
+  if (!imageText) {
+    throw new KubeflashError(
+      'invalid-request',
+      `No image for ${node.hostname}: set the cluster's default image, the node's image, or pass one`,
+      'image',
+    );
+  }
+  return imageText;
 }

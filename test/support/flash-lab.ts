@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+import { parseDocument } from 'yaml';
 
 import { ClusterWorkspace, projectPaths } from '../../main/cluster';
 import { type ServedApp, startServe } from './serve';
@@ -26,6 +28,13 @@ export async function createLoopbackLab(
     passphrase,
   );
   return { hostnames: view.cluster.spec.nodes.map((n) => n.hostname) };
+}
+
+/** Sets the plan's default image (spec.image.default) in the plan file itself. */
+export function setDefaultImage(planPath: string, image: string): void {
+  const document = parseDocument(readFileSync(planPath, 'utf8'));
+  document.setIn(['spec', 'image', 'default'], image);
+  writeFileSync(planPath, document.toString());
 }
 
 /** A node's status as the state file beside the plan records it, read from the file itself. */

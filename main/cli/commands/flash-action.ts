@@ -202,55 +202,63 @@ async function flashNext(
 ) {
   const list = () => listDrives({ includeLoop: Boolean(flags.includeLoop) });
   let known: Drive[] = await list();
-  // The image is prepared while the first card is inserted; if it cannot be, say so at once
-  // rather than when a card arrives.
-  let imageProblem: unknown = null;
-  void started?.failure().then((error) => (imageProblem = error));
-  let imageStarted = started ?? undefined;
+  // Each node's image is prepared while its card is being inserted (the first node's may have
+  // started with the command); if it cannot be, say so at once rather than when a card arrives.
+  // Later nodes with the same image find it in the cache.
+  let preparing = started;
   const say = (message: string, extra: object = {}) =>
     flags.json ? io.out(JSON.stringify({ event: 'status', message, ...extra })) : io.out(message);
-  for (;;) {
-    const state = await loadState(projectPaths(path).state);
-    const node = nextNode((await loadPlan(path)).spec.nodes, (h) => nodeStatus(state, h));
-    if (!node) {
-      say('Every node is flashed.');
-      return;
-    }
-    say(`Insert the card for ${node.hostname}…`, { hostname: node.hostname });
-    const drive = await waitFor(signal, flags.pollMs, async () => {
-      if (imageProblem) throw imageProblem;
-      const now = await list();
-      const { attached } = diffDrives(known, now);
-      known = now;
-      return attached.find(
-        (d) => targetRefusals(d, { allowLoop: Boolean(flags.includeLoop) }).length === 0,
-      );
-    });
-    if (!drive) return say('Stopped.');
-    say(
-      `Writing ${node.hostname} to ${drive.device} (${drive.description}, ${formatBytes(drive.size)})`,
-      { device: drive.device },
-    );
-    try {
-      // The early preparation serves the first card; later cards find the image cached.
-      const image = imageStarted;
-      imageStarted = undefined;
-      await flashOne(service, io, flags, {
-        hostname: node.hostname,
-        device: drive.device,
-        imageStarted: image,
+  try {
+    for (;;) {
+      const state = await loadState(projectPaths(path).state);
+      const node = nextNode((await loadPlan(path)).spec.nodes, (h) => nodeStatus(state, h));
+      if (!node) {
+        say('Every node is flashed.');
+        return;
+      }
+      const image = await service.startImage(path, node.hostname, {
+        image: flags.image,
+        reuse: preparing,
       });
-    } catch (error) {
-      io.err(
-        `kubeflash: ${node.hostname} failed: ${error instanceof Error ? error.message : error} — insert a card to retry.`,
+      preparing = image;
+      let imageProblem: unknown = null;
+      void image.failure().then((error) => (imageProblem = error));
+      say(`Insert the card for ${node.hostname}…`, { hostname: node.hostname });
+      const drive = await waitFor(signal, flags.pollMs, async () => {
+        if (imageProblem) throw imageProblem;
+        const now = await list();
+        const { attached } = diffDrives(known, now);
+        known = now;
+        return attached.find(
+          (d) => targetRefusals(d, { allowLoop: Boolean(flags.includeLoop) }).length === 0,
+        );
+      });
+      if (!drive) return say('Stopped.');
+      say(
+        `Writing ${node.hostname} to ${drive.device} (${drive.description}, ${formatBytes(drive.size)})`,
+        { device: drive.device },
       );
+      preparing = null; // the flash follows it and releases the image
+      try {
+        await flashOne(service, io, flags, {
+          hostname: node.hostname,
+          device: drive.device,
+          imageStarted: image,
+        });
+      } catch (error) {
+        io.err(
+          `kubeflash: ${node.hostname} failed: ${error instanceof Error ? error.message : error} — insert a card to retry.`,
+        );
+      }
+      say(`Remove the card from ${drive.device}.`, { device: drive.device });
+      const removed = await waitFor(signal, flags.pollMs, async () => {
+        known = await list();
+        return known.some((d) => d.device === drive.device) ? undefined : true;
+      });
+      if (!removed) return say('Stopped.');
     }
-    say(`Remove the card from ${drive.device}.`, { device: drive.device });
-    const removed = await waitFor(signal, flags.pollMs, async () => {
-      known = await list();
-      return known.some((d) => d.device === drive.device) ? undefined : true;
-    });
-    if (!removed) return say('Stopped.');
+  } finally {
+    preparing?.cancel(); // stopped (Ctrl-C) or failed while waiting for a card
   }
 }
 

@@ -11,7 +11,7 @@ import {
   mtoolsRead,
   requireFixtureTools,
 } from '../../support/fixture-images';
-import { createLoopbackLab, recordedStatus } from '../../support/flash-lab';
+import { createLoopbackLab, recordedStatus, setDefaultImage } from '../../support/flash-lab';
 import { asksForCard, startFlashNextStation } from '../../support/flash-next-station';
 import { loopCards } from '../../support/loop-cards';
 import { hasCommand, isRoot, requirePrerequisite } from '../../support/prerequisites';
@@ -38,10 +38,12 @@ describe('kubeflash flash-next', () => {
     return { plan, ...(await createLoopbackLab(plan, passphrase)) };
   }
 
-  function station(plan: string, image: string, cache: string) {
+  /** flash-next with `--image` when given, else with the plan's default image. */
+  function station(plan: string, image: string | null, cache: string) {
     const base = { ...process.env };
     for (const name of ['KUBEFLASH_PASSPHRASE', 'KUBEFLASH_CLUSTER']) delete base[name];
-    return startFlashNextStation(cliPath, ['--cluster', plan, '--image', image, '--include-loop'], {
+    const imageArgs = image ? ['--image', image] : [];
+    return startFlashNextStation(cliPath, ['--cluster', plan, ...imageArgs, '--include-loop'], {
       ...base,
       HOME: dir,
       XDG_CACHE_HOME: cache,
@@ -91,24 +93,36 @@ describe('kubeflash flash-next', () => {
     for (const hostname of hostnames) expect(recordedStatus(plan, hostname)).toBe('flashed');
   }, 180_000);
 
-  it('stops at once, before any card, when the image cannot be prepared', async (ctx) => {
-    const { plan } = await lab('broken', ctx);
-    const image = await makeFixtureImage('raspios-bookworm', dir, { fileName: 'broken.img' });
-    execFileSync('xz', ['-T0', '-1', '-k', image.path]);
-    const archive = `${image.path}.xz`;
-    // Cut short: xz reports the damage when it reaches the end.
-    const bytes = readFileSync(archive);
-    writeFileSync(archive, bytes.subarray(0, Math.floor(bytes.length / 2)));
-    const run = station(plan, archive, join(dir, 'broken-cache'));
-    try {
-      const ended = await Promise.race([
-        run.exited,
-        new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 30_000)),
-      ]);
-      expect(ended).toBe(1);
-      expect(run.stderr()).toMatch(/broken\.img\.xz/);
-    } finally {
-      await run.stop();
-    }
-  }, 60_000);
+  it.for<[string, string]>([
+    ['named with --image', 'image-option'],
+    ['the plan’s default', 'plan-default'],
+  ])(
+    'stops at once, before any card, when the image (%s) cannot be prepared',
+    { timeout: 60_000 },
+    async ([, name], ctx) => {
+      const { plan } = await lab(name, ctx);
+      const image = await makeFixtureImage('raspios-bookworm', dir, { fileName: `${name}.img` });
+      execFileSync('xz', ['-T0', '-1', '-k', image.path]);
+      const archive = `${image.path}.xz`;
+      // Cut short: xz reports the damage when it reaches the end.
+      const bytes = readFileSync(archive);
+      writeFileSync(archive, bytes.subarray(0, Math.floor(bytes.length / 2)));
+      if (name === 'plan-default') setDefaultImage(plan, archive);
+      const run = station(
+        plan,
+        name === 'plan-default' ? null : archive,
+        join(dir, `${name}-cache`),
+      );
+      try {
+        const ended = await Promise.race([
+          run.exited,
+          new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 30_000)),
+        ]);
+        expect(ended).toBe(1);
+        expect(run.stderr()).toContain(`${name}.img.xz`);
+      } finally {
+        await run.stop();
+      }
+    },
+  );
 });

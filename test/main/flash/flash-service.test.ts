@@ -16,7 +16,7 @@ import {
   makeFixtureImage,
   requireFixtureTools,
 } from '../../support/fixture-images';
-import { createLoopbackLab, recordedStatus } from '../../support/flash-lab';
+import { createLoopbackLab, recordedStatus, setDefaultImage } from '../../support/flash-lab';
 import { hasCommand, requirePrerequisite } from '../../support/prerequisites';
 
 const GiB = 1024 ** 3;
@@ -222,6 +222,40 @@ describe('FlashService with the unlock under way', () => {
     expect(requests[0]!.imagePath).toBe(wanted.path);
     // Hashing the 64 GiB file would take a minute: it was stopped.
     await expect(unused).rejects.toThrow(/cancel/i);
+    rmSync(other.path);
+  }, 60_000);
+
+  it('startImage prepares a node’s image (the plan’s default), reusing a preparation of it and cancelling another', async (ctx) => {
+    requireFixtureTools(ctx);
+    const image = await makeFixtureImage('raspios-bookworm', dir, { fileName: 'default.img' });
+    const other = await makeFixtureImage('ubuntu', dir, { fileName: 'elsewhere.img' });
+    execFileSync('truncate', ['-s', String(64 * GiB), other.path]);
+    const planWithDefault = join(dir, 'defaults.yaml');
+    const { hostnames } = await createLoopbackLab(planWithDefault, passphrase);
+    setDefaultImage(planWithDefault, image.path);
+    const { flashService } = service(new ClusterWorkspace(), 'cache-4');
+    const elsewhere = new StartedImage(other.path, {
+      cacheDir: join(dir, 'cache-4'),
+      maxCacheBytes: 4 * GiB,
+      catalog: async () => [],
+    });
+    const unused = elsewhere.follow(() => {}, new AbortController().signal);
+
+    const started = await flashService.startImage(planWithDefault, hostnames[0]!, {
+      reuse: elsewhere,
+    });
+    expect(started.text).toBe(image.path);
+    // The 64 GiB file's hash was stopped, not left running.
+    await expect(unused).rejects.toThrow(/cancel/i);
+    // The next node has the same image: the preparation under way serves it.
+    const again = await flashService.startImage(planWithDefault, hostnames[1]!, { reuse: started });
+    expect(again).toBe(started);
+    const prepared = await started.follow(() => {}, new AbortController().signal);
+    expect(prepared.rawPath).toBe(image.path); // a raw image is used where it is
+    prepared.release();
+    await expect(flashService.startImage(planWithDefault, 'rpi-nowhere')).rejects.toThrow(
+      /No node named rpi-nowhere/,
+    );
     rmSync(other.path);
   }, 60_000);
 });
