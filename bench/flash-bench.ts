@@ -9,11 +9,14 @@
  *   5. the device's floor: the allocated bytes written and read back with dd and O_DIRECT,
  *   6. the CLI's start-up alone (`kubeflash --version`), a fixed cost of both kubeflash rows,
  * and prints seconds, bytes written and read per card (from /sys/block/loopN/stat), ratios to
- * bmaptool, and for the kubeflash rows when each phase began (from `flash --json`). Needs root, losetup, sfdisk, mkfs.vfat, mkfs.ext4, mtools, xz, bmaptool, and a built
- * CLI (`npm run build`). Run: `npm run bench`. Writes only to loop devices it creates.
+ * bmaptool, and for the kubeflash rows when each phase began (from `flash --json`). All rows run
+ * in each of BENCH_ROUNDS rounds (default 3), each round with its own cluster and a cold image
+ * cache; ratios are taken within a round (see bench-report.ts). Needs root, losetup, sfdisk,
+ * mkfs.vfat, mkfs.ext4, mtools, xz, bmaptool, and a built CLI (`npm run build`).
+ * Run: `npm run bench`. Writes only to loop devices it creates.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -21,20 +24,12 @@ import { fileURLToPath } from 'node:url';
 
 import { ClusterWorkspace } from '../main/cluster';
 import { asksForCard, startFlashNextStation } from '../test/support/flash-next-station';
+import { printReport, rowNames, type Sample } from './bench-report';
 import { makeImage } from './raspios-like-image';
 import { sh } from './shell';
 
 const MiB = 1024 * 1024;
 const cli = fileURLToPath(new URL('../bin/kubeflash.js', import.meta.url));
-interface Sample {
-  name: string;
-  seconds: number;
-  writtenBytes: number;
-  readBytes: number;
-  /** Where a kubeflash run spent its time: each phase's start, seconds from the run's start. */
-  phases?: string;
-}
-
 function loopStat(device: string): { read: number; written: number } {
   const fields = sh('cat', [`/sys/block/${device.slice(5)}/stat`])
     .split(/\s+/)
@@ -94,7 +89,6 @@ async function measure(
 function prepare() {
   if (process.getuid?.() !== 0) throw new Error('The benchmark needs root (loop devices).');
   const dir = mkdtempSync(join(tmpdir(), 'kubeflash-bench-'));
-  const loops: string[] = [];
   try {
     console.log('Preparing a 1.2 GiB image and its .xz (this takes a while)…');
     const image = makeImage(dir);
@@ -107,19 +101,49 @@ function prepare() {
 
     const passphrase = join(dir, 'pass');
     writeFileSync(passphrase, 'benchmark passphrase');
-    const cluster = join(dir, 'cluster.yaml');
-    return { dir, image, size, allocated, xzImage, bmap, passphrase, cluster, loops };
+    return { dir, image, size, allocated, xzImage, bmap, passphrase };
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
 }
 
-async function run() {
-  const setup = prepare();
-  const { dir, image, size, allocated, xzImage, bmap, passphrase, cluster, loops } = setup;
+type Setup = ReturnType<typeof prepare>;
+
+/** Blank cards: loop devices over sparse 1300 MiB files, removed after their row. */
+function cardRack(dir: string) {
+  const attached = new Map<string, string>();
+  let made = 0;
+  return {
+    attach(): string {
+      const backing = join(dir, `card${made++}.raw`);
+      sh('truncate', ['-s', `${1300}M`, backing]);
+      const device = sh('losetup', ['-f', '--show', backing]);
+      attached.set(device, backing);
+      return device;
+    },
+    remove(device: string): void {
+      spawnSync('losetup', ['-d', device]);
+      rmSync(attached.get(device)!, { force: true });
+      attached.delete(device);
+    },
+    removeAll(): void {
+      for (const device of [...attached.keys()]) this.remove(device);
+    },
+  };
+}
+
+type Cards = ReturnType<typeof cardRack>;
+
+/**
+ * Every row once, in `roundDir`: a new cluster (default scrypt parameters, as a user's cluster
+ * has: each card's unlock costs what it costs them) and a cold image cache, removed at the end.
+ */
+async function runRound(setup: Setup, roundDir: string, cards: Cards): Promise<Sample[]> {
+  const { image, size, allocated, xzImage, bmap, passphrase } = setup;
+  mkdirSync(roundDir);
   try {
-    // Default scrypt parameters, as a user's cluster has: each card's unlock costs what it costs them.
+    const cluster = join(roundDir, 'cluster.yaml');
     await new ClusterWorkspace().create(
       cluster,
       {
@@ -132,38 +156,26 @@ async function run() {
       },
       'benchmark passphrase',
     );
-    const attach = () => {
-      const backing = join(dir, `card${loops.length}.raw`);
-      sh('truncate', ['-s', `${1300}M`, backing]);
-      const device = sh('losetup', ['-f', '--show', backing]);
-      loops.push(device);
-      return device;
+    const env = { ...process.env, XDG_CACHE_HOME: join(roundDir, 'cache') };
+    const commonArgs = ['--cluster', cluster, '--image', xzImage, '--include-loop'];
+    const secretArgs = ['--passphrase-file', passphrase];
+    /** A row on a blank card of its own. */
+    const onCard = async (name: string, run: (device: string) => void | Promise<string>) => {
+      const device = cards.attach();
+      try {
+        return await measure(name, device, () => run(device));
+      } finally {
+        cards.remove(device);
+      }
     };
-    const env = { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') };
     /** Runs `kubeflash flash --json`; returns when each phase began ("image:hashing 0.62, …"). */
     const flash = async (device: string, node: string): Promise<string> => {
       const start = performance.now();
-      const child = spawn(
-        process.execPath,
-        [
-          cli,
-          'flash',
-          '--cluster',
-          cluster,
-          '--node',
-          node,
-          '--device',
-          device,
-          '--image',
-          xzImage,
-          '--yes',
-          '--include-loop',
-          '--json',
-          '--passphrase-file',
-          passphrase,
-        ],
-        { env, stdio: ['ignore', 'pipe', 'pipe'] },
-      );
+      const args = ['flash', ...commonArgs, '--node', node, '--device', device, '--yes', '--json'];
+      const child = spawn(process.execPath, [cli, ...args, ...secretArgs], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
       const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -178,33 +190,22 @@ async function run() {
      * A card written by a running `flash-next` (unlocked, writer up, modules loaded, as in the
      * app): timed from attaching the card (it polls every 100 ms) to its done event.
      */
-    const flashNextCard = async (childEnv: NodeJS.ProcessEnv): Promise<Sample> => {
-      const station = startFlashNextStation(
-        cli,
-        [
-          '--cluster',
-          cluster,
-          '--image',
-          xzImage,
-          '--include-loop',
-          '--passphrase-file',
-          passphrase,
-        ],
-        childEnv,
-      );
+    const flashNextCard = async (): Promise<Sample> => {
+      const station = startFlashNextStation(cli, [...commonArgs, ...secretArgs], env);
+      let device: string | null = null;
       try {
         await station.until(asksForCard, 60_000);
         sh('sync', []);
         dropCaches();
         const start = process.hrtime.bigint();
         const phases = phaseRecorder(performance.now());
-        const device = attach();
+        device = cards.attach();
         const before = loopStat(device);
         await station.until((event) => event.event === 'done', 120_000, phases.record);
         const seconds = Number(process.hrtime.bigint() - start) / 1e9;
         const after = loopStat(device);
         return {
-          name: 'kubeflash flash-next, a further card',
+          name: rowNames.stationCard,
           seconds,
           writtenBytes: after.written - before.written,
           readBytes: after.read - before.read,
@@ -212,105 +213,75 @@ async function run() {
         };
       } finally {
         await station.stop();
+        if (device) cards.remove(device);
       }
     };
+
     const samples: Sample[] = [];
-    const first = attach();
+    samples.push(await onCard(rowNames.firstCard, (card) => flash(card, 'rpi-kube-cp-01')));
+    samples.push(await onCard(rowNames.nextCard, (card) => flash(card, 'rpi-kube-worker-01')));
+    samples.push(await flashNextCard());
     samples.push(
-      await measure('kubeflash, first card (.img.xz, cold cache)', first, () =>
-        flash(first, 'rpi-kube-cp-01'),
-      ),
-    );
-    const next = attach();
-    samples.push(
-      await measure('kubeflash, next card (cache warm)', next, () =>
-        flash(next, 'rpi-kube-worker-01'),
-      ),
-    );
-    samples.push(await flashNextCard(env));
-    const dd = attach();
-    samples.push(
-      await measure('xz -dc | dd conv=fsync, then cmp', dd, () => {
+      await onCard(rowNames.xzDd, (card) => {
         sh('bash', [
           '-c',
-          `set -o pipefail; xz -dc '${xzImage}' | dd of='${dd}' bs=4M conv=fsync status=none`,
+          `set -o pipefail; xz -dc '${xzImage}' | dd of='${card}' bs=4M conv=fsync status=none`,
         ]);
-        sh('cmp', ['-n', String(size), image, dd]);
+        sh('cmp', ['-n', String(size), image, card]);
       }),
     );
-    const bm = attach();
     samples.push(
-      await measure('bmaptool copy', bm, () => {
-        sh('bmaptool', ['-q', 'copy', '--bmap', bmap, xzImage, bm]);
+      await onCard(rowNames.bmaptool, (card) => {
+        sh('bmaptool', ['-q', 'copy', '--bmap', bmap, xzImage, card]);
       }),
     );
-
     // The floor of this machine: the allocated bytes written with O_DIRECT, then read back with
     // O_DIRECT (what an honest verify must at least do). No flasher that verifies beats it.
-    const floor = attach();
     const floorBlocks = String(Math.ceil(allocated / (4 * MiB)));
     samples.push(
-      await measure('floor: dd oflag=direct + iflag=direct (allocated)', floor, () => {
-        sh('dd', [
-          'if=/dev/zero',
-          `of=${floor}`,
-          'bs=4M',
-          `count=${floorBlocks}`,
-          'oflag=direct',
-          'conv=fsync',
-          'status=none',
-        ]);
-        sh('dd', [
-          `if=${floor}`,
-          'of=/dev/null',
-          'bs=4M',
-          `count=${floorBlocks}`,
-          'iflag=direct',
-          'status=none',
-        ]);
+      await onCard(rowNames.floor, (card) => {
+        const blocks = ['bs=4M', `count=${floorBlocks}`, 'status=none'];
+        sh('dd', ['if=/dev/zero', `of=${card}`, ...blocks, 'oflag=direct', 'conv=fsync']);
+        sh('dd', [`if=${card}`, 'of=/dev/null', ...blocks, 'iflag=direct']);
       }),
     );
-
     // The fixed cost in both kubeflash rows: starting the CLI (loading its modules), cold.
     samples.push(
-      await measure('kubeflash --version (start-up only)', floor, () => {
+      await onCard(rowNames.startUp, () => {
         sh(process.execPath, [cli, '--version']);
       }),
     );
-
-    const baseline = samples.find((s) => s.name === 'bmaptool copy')!.seconds;
-    console.log(
-      `\nImage: ${(size / MiB).toFixed(0)} MiB raw, ${(allocated / MiB).toFixed(0)} MiB allocated, ${(statSync(xzImage).size / MiB).toFixed(0)} MiB .xz`,
-    );
-    console.log(
-      'run                                              seconds  written MiB  read MiB  × bmaptool',
-    );
-    for (const s of samples) {
-      console.log(
-        `${s.name.padEnd(48)} ${s.seconds.toFixed(1).padStart(7)}  ${(s.writtenBytes / MiB).toFixed(0).padStart(11)}  ${(s.readBytes / MiB).toFixed(0).padStart(8)}  ${(s.seconds / baseline).toFixed(2).padStart(9)}`,
-      );
-    }
-    console.log('\nWhen each kubeflash phase began (seconds from the start of the run):');
-    for (const s of samples) if (s.phases) console.log(`  ${s.name}: ${s.phases}`);
-    const [firstCard, nextCard, stationCard] = samples;
-    const floorSample = samples.find((s) => s.name.startsWith('floor'))!;
-    const startUp = samples.at(-1)!;
-    console.log('\nTargets:');
-    console.log(`  first card ≤ 1.0 × bmaptool: ${(firstCard!.seconds / baseline).toFixed(2)}`);
-    console.log(
-      `  next card  ≤ 0.5 × bmaptool: ${(nextCard!.seconds / baseline).toFixed(2)} (kubeflash flash: start-up and unlock included);` +
-        ` ${(stationCard!.seconds / baseline).toFixed(2)} (flash-next, already running)`,
-    );
-    console.log(
-      `  written ≤ allocated + 1 %:   ${(nextCard!.writtenBytes / MiB).toFixed(1)} MiB vs ${((allocated * 1.01) / MiB).toFixed(1)} MiB`,
-    );
-    console.log(
-      `  (write + read-back floor of this device: ${(floorSample.seconds / baseline).toFixed(2)} × bmaptool;` +
-        ` CLI start-up alone: ${(startUp.seconds / baseline).toFixed(2)} × bmaptool)`,
-    );
+    return samples;
   } finally {
-    for (const device of loops) spawnSync('losetup', ['-d', device]);
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(roundDir, { recursive: true, force: true });
+  }
+}
+
+/** BENCH_ROUNDS: how many times every row runs (1 to 20, default 3). */
+function roundCount(): number {
+  const text = process.env.BENCH_ROUNDS ?? '3';
+  const rounds = Number(text);
+  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20) {
+    throw new Error(`BENCH_ROUNDS must be a whole number from 1 to 20, not "${text}".`);
+  }
+  return rounds;
+}
+
+async function run() {
+  const rounds = roundCount();
+  const setup = prepare();
+  const cards = cardRack(setup.dir);
+  try {
+    const results: Sample[][] = [];
+    for (let round = 1; round <= rounds; round++) {
+      console.log(`Round ${round} of ${rounds}…`);
+      results.push(await runRound(setup, join(setup.dir, `round${round}`), cards));
+    }
+    const { size, allocated, xzImage } = setup;
+    printReport(results, { size, allocated, xzSize: statSync(xzImage).size });
+  } finally {
+    cards.removeAll();
+    rmSync(setup.dir, { recursive: true, force: true });
   }
 }
 
