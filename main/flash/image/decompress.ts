@@ -3,6 +3,7 @@ import { open } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { PassThrough, type Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import { createInflateRaw } from 'node:zlib';
 
 import { createDecoder, type DecoderChoice, fileWritingDecoder } from './decoder';
@@ -10,7 +11,7 @@ import { type CompressedFormat, compressionName } from './detect-format';
 import { HashingStream } from './hashing';
 import { cancelled, ImageError } from './image-error';
 import type { PhaseProgress } from './image-progress';
-import { FileWritingDecoder, type ToolCommand } from './process-decoder';
+import { FileToFileDecoder, FileWritingDecoder, type ToolCommand } from './process-decoder';
 import { SparseFileSink } from './sparse-file-sink';
 import { DiskHeadCheck, WrittenImageWatch, ZipEntryCheck } from './stream-checks';
 import type { ZipImage } from './zip-image';
@@ -24,6 +25,12 @@ export interface DecompressJob {
   decoder: DecoderChoice;
   progress: PhaseProgress;
   signal?: AbortSignal;
+  /**
+   * Whether a system tool that writes the image itself also reads the archive itself
+   * (FileToFileDecoder) rather than through a pipe from this process. Default: on Linux, where
+   * its progress can be read from /proc; tests choose.
+   */
+  toolReadsArchive?: boolean;
 }
 
 export interface DecompressResult {
@@ -113,21 +120,74 @@ async function decompressWithTool(
   // Read and write: the watch reads the image's head back while the tool writes the rest.
   const output = await open(job.tempPath, 'wx+');
   const watch = new WrittenImageWatch(output, sourcePath, format, progress);
-  let decoderError: Error | null = null;
+  const decoderError: { error: Error | null } = { error: null };
   try {
-    const decoder = new FileWritingDecoder(tool, output.fd);
-    decoder.once('error', (error: Error) => {
-      decoderError ??= error;
-    });
-    const source = createReadStream(sourcePath, { highWaterMark: CHUNK });
-    await pipeline([source, readCounter(progress), watch, decoder], { signal: job.signal });
+    if (job.toolReadsArchive ?? process.platform === 'linux') {
+      await toolReadsArchive(job, tool, output.fd, watch, decoderError);
+    } else {
+      const decoder = new FileWritingDecoder(tool, output.fd);
+      decoder.once('error', (error: Error) => {
+        decoderError.error ??= error;
+      });
+      const source = createReadStream(sourcePath, { highWaterMark: CHUNK });
+      await pipeline([source, readCounter(progress), watch, decoder], { signal: job.signal });
+    }
     await watch.finished();
   } catch (error) {
-    throw explain(error, decoderError, sourcePath, format, job.tempPath, job.signal);
+    throw explain(error, decoderError.error, sourcePath, format, job.tempPath, job.signal);
   } finally {
     await output.close();
   }
   return { sha256: null, size: watch.size, decoder: name };
+}
+
+/** How often the tool's progress and output are looked at while it reads the archive itself. */
+const LOOK_INTERVAL_MS = 200;
+
+/**
+ * The tool reads the archive and writes the image; this process only looks, every
+ * LOOK_INTERVAL_MS until the tool exits: how far it has read (progress), and the output (its
+ * size, and the disk-head check, which stops the tool when the output is not a disk image).
+ */
+async function toolReadsArchive(
+  job: DecompressJob,
+  tool: ToolCommand,
+  outputFd: number,
+  watch: WrittenImageWatch,
+  decoderError: { error: Error | null },
+): Promise<void> {
+  const input = await open(job.sourcePath, 'r');
+  try {
+    const archiveBytes = (await input.stat()).size;
+    const decoder = new FileToFileDecoder(tool, input.fd, outputFd);
+    const exited = decoder.exited.then(
+      () => true,
+      (error: Error) => {
+        decoderError.error ??= error;
+        throw error;
+      },
+    );
+    exited.catch(() => {}); // raced below; after a failed look nobody waits for it
+    let reported = 0;
+    const reportRead = (bytes: number) => {
+      job.progress.read(bytes - reported);
+      reported = bytes;
+    };
+    try {
+      while (
+        !(await Promise.race([exited, delay(LOOK_INTERVAL_MS, false, { signal: job.signal })]))
+      ) {
+        const consumed = await decoder.consumed();
+        if (consumed !== null && consumed > reported) reportRead(consumed);
+        await watch.look();
+      }
+    } finally {
+      decoder.stop(); // after a failed look or a cancel; a no-op once it exited
+    }
+    reportRead(archiveBytes);
+  } finally {
+    await input.close();
+  }
 }
 
 /** Counts the compressed bytes read, as the phase's progress. */

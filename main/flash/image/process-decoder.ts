@@ -1,4 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { Duplex, Writable } from 'node:stream';
 
 /** A system decompressor: the command and its arguments (read stdin, write stdout). */
@@ -18,16 +19,17 @@ class ToolRun {
   done = false;
   private stderr = '';
 
-  constructor(tool: ToolCommand, stdout: 'pipe' | number) {
+  /** `stdin`: 'pipe' (compressed bytes are written to it), or an open file it reads itself. */
+  constructor(tool: ToolCommand, stdout: 'pipe' | number, stdin: 'pipe' | number = 'pipe') {
     this.child = spawn(tool.command, tool.args, {
-      stdio: ['pipe', stdout, 'pipe'],
+      stdio: [stdin, stdout, 'pipe'],
       windowsHide: true,
     }) as ChildProcessWithoutNullStreams;
     this.child.stderr.on('data', (chunk: Buffer) => {
       if (this.stderr.length < 4096) this.stderr += chunk.toString('utf8');
     });
     // Writing to a tool that already stopped fails with EPIPE; its exit status tells why.
-    this.child.stdin.on('error', () => {});
+    (this.child.stdin as Writable | null)?.on('error', () => {});
     this.exited = new Promise((resolve, reject) => {
       this.child.on('error', (error) => {
         this.done = true;
@@ -120,6 +122,46 @@ export class FileWritingDecoder extends Writable {
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.run.stop();
     callback(error);
+  }
+}
+
+/**
+ * A system decompressor that reads the archive itself (its stdin is the open archive) and
+ * writes the raw image itself (its stdout is the open output file): nothing passes through this
+ * process. Piping the archive through it instead costs CPU that a first card's decompression
+ * needs (0.4–0.8 s per 234 MiB of .xz on a 2-core VM). `exited` as for FileWritingDecoder.
+ */
+export class FileToFileDecoder {
+  private readonly run: ToolRun;
+  readonly exited: Promise<void>;
+
+  constructor(tool: ToolCommand, inputFd: number, outputFd: number) {
+    this.run = new ToolRun(tool, outputFd, inputFd);
+    this.exited = this.run.exited;
+  }
+
+  get done(): boolean {
+    return this.run.done;
+  }
+
+  /**
+   * How many bytes of the archive the tool has read: its stdin's offset, from
+   * /proc/<pid>/fdinfo/0 (Linux). Null where that cannot be read (another system, or it exited).
+   */
+  async consumed(): Promise<number | null> {
+    const pid = this.run.child.pid;
+    if (pid === undefined || this.run.done) return null;
+    try {
+      const info = await readFile(`/proc/${pid}/fdinfo/0`, 'utf8');
+      const pos = /^pos:\s*(\d+)$/m.exec(info);
+      return pos ? Number(pos[1]) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  stop(): void {
+    this.run.stop();
   }
 }
 

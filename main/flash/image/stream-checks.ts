@@ -57,8 +57,9 @@ const LOOK_EVERY = 4 << 20;
 
 /**
  * DiskHeadCheck for a raw image that a system tool writes into a file itself: passes the
- * compressed bytes on to the tool unchanged and now and then looks at the file, reporting its
- * growth as progress and checking its start as soon as the tool wrote that far. The tool
+ * compressed bytes on to the tool unchanged (when they are piped to it) and now and then looks
+ * at the file (`look`, also called on a timer when the tool reads the archive itself), reporting
+ * its growth as progress and checking its start as soon as the tool wrote that far. The tool
  * writes in order (skipping zeros forward), so everything below the file's size is final.
  */
 export class WrittenImageWatch extends Transform {
@@ -88,7 +89,8 @@ export class WrittenImageWatch extends Transform {
     return this.look(true);
   }
 
-  private async look(finished: boolean): Promise<void> {
+  /** Looks at the output now (the size so far, the head check once there is enough of it). */
+  async look(finished = false): Promise<void> {
     const { size } = await this.output.stat();
     this.progress.wrote(size - this.size);
     this.size = size;
