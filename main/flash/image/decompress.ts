@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createInflateRaw } from 'node:zlib';
 
+import { BackgroundFlush } from './background-flush';
 import { createDecoder, type DecoderChoice, fileWritingDecoder } from './decoder';
 import { type CompressedFormat, compressionName } from './detect-format';
 import { HashingStream } from './hashing';
@@ -119,7 +120,10 @@ async function decompressWithTool(
   const { sourcePath, format, progress } = job;
   // Read and write: the watch reads the image's head back while the tool writes the rest.
   const output = await open(job.tempPath, 'wx+');
-  const watch = new WrittenImageWatch(output, sourcePath, format, progress);
+  const flush = new BackgroundFlush(output);
+  const watch = new WrittenImageWatch(output, sourcePath, format, progress, (size) =>
+    flush.grewTo(size),
+  );
   const decoderError: { error: Error | null } = { error: null };
   try {
     if (job.toolReadsArchive ?? process.platform === 'linux') {
@@ -133,9 +137,11 @@ async function decompressWithTool(
       await pipeline([source, readCounter(progress), watch, decoder], { signal: job.signal });
     }
     await watch.finished();
+    await flush.settle();
   } catch (error) {
     throw explain(error, decoderError.error, sourcePath, format, job.tempPath, job.signal);
   } finally {
+    await flush.settle().catch(() => {}); // failed already; only the handle is left to close
     await output.close();
   }
   return { sha256: null, size: watch.size, decoder: name };

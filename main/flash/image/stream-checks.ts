@@ -73,6 +73,8 @@ export class WrittenImageWatch extends Transform {
     private readonly sourcePath: string,
     private readonly format: CompressedFormat,
     private readonly progress: PhaseProgress,
+    /** Told the output's size at each look (to flush it as it grows). */
+    private readonly onSize: (size: number) => void = () => {},
   ) {
     super({ highWaterMark: 1 << 20 });
   }
@@ -94,6 +96,7 @@ export class WrittenImageWatch extends Transform {
     const { size } = await this.output.stat();
     this.progress.wrote(size - this.size);
     this.size = size;
+    this.onSize(size);
     if (this.checked || (!finished && size < HEAD_BYTES)) return;
     this.checked = true;
     const head = Buffer.alloc(Math.min(size, HEAD_BYTES));
