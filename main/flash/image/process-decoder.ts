@@ -140,10 +140,6 @@ export class FileToFileDecoder {
     this.exited = this.run.exited;
   }
 
-  get done(): boolean {
-    return this.run.done;
-  }
-
   /**
    * How many bytes of the archive the tool has read: its stdin's offset, from
    * /proc/<pid>/fdinfo/0 (Linux). Null where that cannot be read (another system, or it exited).
