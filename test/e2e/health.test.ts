@@ -313,6 +313,11 @@ describe('watching a 4-node cluster come up', () => {
   it('raises an alarm when a node presents a host key other than the pinned one', async (ctx) => {
     prerequisites(ctx);
     const [cp, victim] = hostnames() as [string, string];
+    // The hard case: the watch holds a session to the node (opened after the restart above)
+    // when the node is replaced, so only a new connection can see the other key.
+    const sessions = () => nodes.get(victim)!.sshdLog().split('Starting session:').length;
+    const before = sessions();
+    await expect.poll(sessions, { timeout: 30_000 }).toBeGreaterThan(before);
     await nodes.get(victim)!.stop();
     // The victim's address now answers with another node's host key: never accepted silently.
     nodes.set(

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn, type StdioOptions } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { threadId } from 'node:worker_threads';
 
@@ -84,6 +84,8 @@ export interface TestNetwork {
   spareAddress(): string;
   /** Takes the host's link down (the node "loses power" as far as the network can tell). */
   setLinkUp(host: NetnsHost, up: boolean): void;
+  /** SIGKILLs every process in the host's namespace named `command` (none left after cleanup). */
+  killIn(host: NetnsHost, command: string): void;
   /** Kills processes, deletes namespaces, veths and the bridge. Idempotent. */
   cleanup(): Promise<void>;
 }
@@ -281,6 +283,14 @@ class NetworkImpl implements TestNetwork {
     if (up) ipQuiet(['-n', host.namespace, 'route', 'replace', 'default', 'via', this.gateway]);
   }
 
+  killIn(host: NetnsHost, command: string): void {
+    if (this.cleaned) return; // cleanup() killed everything already
+    this.assertOwn(host);
+    for (const pid of namespacePids(host.namespace)) {
+      if (commandOf(pid) === command) killQuietly(pid);
+    }
+  }
+
   async cleanup(): Promise<void> {
     if (this.cleaned) return;
     const running = [...this.processes];
@@ -343,10 +353,10 @@ function pickFreeSubnet(seed: number): string {
   throw new Error('netns: every /24 of 198.18.0.0/15 is in use; delete stale kf* bridges');
 }
 
-function deleteNamespace(namespace: string): void {
-  // Kill anything still inside (e.g. a daemon that forked) before the namespace goes.
+/** The processes inside a namespace (none when it is already gone), never this one. */
+function namespacePids(namespace: string): number[] {
   try {
-    const pids = execFileSync('ip', ['netns', 'pids', namespace], {
+    return execFileSync('ip', ['netns', 'pids', namespace], {
       encoding: 'utf8',
       timeout: 10_000,
       stdio: ['ignore', 'pipe', 'ignore'],
@@ -354,16 +364,30 @@ function deleteNamespace(namespace: string): void {
       .split('\n')
       .map((p) => Number.parseInt(p, 10))
       .filter((p) => Number.isInteger(p) && p > 1 && p !== process.pid);
-    for (const pid of pids) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
   } catch {
-    // namespace already gone
+    return [];
   }
+}
+
+function commandOf(pid: number): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return null; // already gone
+  }
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+function deleteNamespace(namespace: string): void {
+  // Kill anything still inside (e.g. a daemon that forked) before the namespace goes.
+  for (const pid of namespacePids(namespace)) killQuietly(pid);
   ipQuiet(['netns', 'del', namespace]);
 }
 

@@ -178,6 +178,9 @@ export async function startSshNodeHost(options: SshNodeHostOptions): Promise<Ssh
         await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3_000))]);
         child.kill('SIGKILL');
       }
+      // sshd's per-connection processes outlive the listener; a node that is gone has no
+      // connections left (a kept session to it would otherwise go on answering forever).
+      network.killIn(host, 'sshd');
       cleanupDir();
     },
   };
