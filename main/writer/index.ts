@@ -27,11 +27,11 @@ process.on('unhandledRejection', (reason) => {
 runWriterProcess({
   rendezvousDir,
   identify: identifyCard,
-  execute: async (request, onProgress, signal) => {
+  execute: async (request, onProgress, signal, imageExtent) => {
     const device = request.card.device;
     log(`flashing ${device}`);
     try {
-      const result = await executeFlash(request, onProgress, signal);
+      const result = await executeFlash(request, onProgress, signal, { imageExtent });
       log(`${device} done: ${result.bytesWritten} bytes written`);
       return result;
     } catch (error) {

@@ -193,11 +193,19 @@ describe('flash next card end to end', () => {
     expect(await row.getByTestId('refusals').textContent()).toContain('read-only');
     expect(await row.getByTestId('choose-drive').isDisabled()).toBe(true);
     detach(device);
+    // The kernel detaches a device someone holds open only once they close it: wait for that
+    // first, so a failure says which side was slow.
+    const backingFile = `/sys/block/${device.replace('/dev/', '')}/loop/backing_file`;
+    const stillAttached = () =>
+      existsSync(backingFile) && readFileSync(backingFile, 'utf8').includes('locked-card.img');
+    await expect
+      .poll(stillAttached, { timeout: 20_000, message: `the kernel detached ${device}` })
+      .toBe(false);
     // By its backing file: another process may take the freed device name at once.
     await page
       .locator('tr', { hasText: 'locked-card.img' })
       .waitFor({ state: 'detached', timeout: 15_000 });
-  }, 30_000);
+  }, 60_000);
 
   it('offers a new card that fits the image for the next node', async (ctx) => {
     requirePrerequisite(ctx, loopPrerequisite(), 'loop devices need root and losetup');

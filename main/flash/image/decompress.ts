@@ -15,6 +15,7 @@ import type { PhaseProgress } from './image-progress';
 import { FileToFileDecoder, FileWritingDecoder, type ToolCommand } from './process-decoder';
 import { SparseFileSink } from './sparse-file-sink';
 import { DiskHeadCheck, WrittenImageWatch, ZipEntryCheck } from './stream-checks';
+import { xzUncompressedSize } from './xz-index';
 import type { ZipImage } from './zip-image';
 
 export interface DecompressJob {
@@ -32,6 +33,15 @@ export interface DecompressJob {
    * its progress can be read from /proc; tests choose.
    */
   toolReadsArchive?: boolean;
+  /**
+   * Told how far the image is (bytes from its start that are final), at each look once its head
+   * passed the disk-image check, when a system tool reads the archive itself and the image's
+   * final size was known before it began (`knownSize`, from an .xz index): a card can then be
+   * written while the image grows.
+   */
+  onGrowth?: (written: number) => void;
+  /** Called with the image's final size, when it is known before decompressing. */
+  onKnownSize?: (size: number) => void;
 }
 
 export interface DecompressResult {
@@ -118,6 +128,9 @@ async function decompressWithTool(
   name: string,
 ): Promise<DecompressResult> {
   const { sourcePath, format, progress } = job;
+  // An .xz lists its image's size at its end: read first, it refuses a cut-short file at once.
+  const knownSize = format === 'xz' ? await xzUncompressedSize(tool.command, sourcePath) : null;
+  if (knownSize !== null) job.onKnownSize?.(knownSize);
   // Read and write: the watch reads the image's head back while the tool writes the rest.
   const output = await open(job.tempPath, 'wx+');
   const flush = new BackgroundFlush(output);
@@ -127,7 +140,8 @@ async function decompressWithTool(
   const decoderError: { error: Error | null } = { error: null };
   try {
     if (job.toolReadsArchive ?? process.platform === 'linux') {
-      await toolReadsArchive(job, tool, output.fd, watch, decoderError);
+      const growth = knownSize === null ? undefined : job.onGrowth;
+      await toolReadsArchive(job, tool, output.fd, watch, decoderError, growth);
     } else {
       const decoder = new FileWritingDecoder(tool, output.fd);
       decoder.once('error', (error: Error) => {
@@ -137,6 +151,13 @@ async function decompressWithTool(
       await pipeline([source, readCounter(progress), watch, decoder], { signal: job.signal });
     }
     await watch.finished();
+    if (knownSize !== null && watch.size !== knownSize) {
+      throw new ImageError(
+        'corrupt-archive',
+        `${basename(sourcePath)} is damaged: it decompressed to ${watch.size} bytes, but its xz index says ${knownSize}. Download it again.`,
+        sourcePath,
+      );
+    }
     await flush.settle();
   } catch (error) {
     throw explain(error, decoderError.error, sourcePath, format, job.tempPath, job.signal);
@@ -147,8 +168,12 @@ async function decompressWithTool(
   return { sha256: null, size: watch.size, decoder: name };
 }
 
-/** How often the tool's progress and output are looked at while it reads the archive itself. */
+/**
+ * How often the tool's progress and output are looked at while it reads the archive itself;
+ * more often while a card is written behind it.
+ */
 const LOOK_INTERVAL_MS = 200;
+const GROWTH_LOOK_INTERVAL_MS = 50;
 
 /**
  * The tool reads the archive and writes the image; this process only looks, every
@@ -161,7 +186,9 @@ async function toolReadsArchive(
   outputFd: number,
   watch: WrittenImageWatch,
   decoderError: { error: Error | null },
+  onGrowth?: (written: number) => void,
 ): Promise<void> {
+  const interval = onGrowth ? GROWTH_LOOK_INTERVAL_MS : LOOK_INTERVAL_MS;
   const input = await open(job.sourcePath, 'r');
   try {
     const archiveBytes = (await input.stat()).size;
@@ -180,12 +207,11 @@ async function toolReadsArchive(
       reported = bytes;
     };
     try {
-      while (
-        !(await Promise.race([exited, delay(LOOK_INTERVAL_MS, false, { signal: job.signal })]))
-      ) {
+      while (!(await Promise.race([exited, delay(interval, false, { signal: job.signal })]))) {
         const consumed = await decoder.consumed();
         if (consumed !== null && consumed > reported) reportRead(consumed);
         await watch.look();
+        if (watch.headChecked) onGrowth?.(watch.size);
       }
     } finally {
       decoder.stop(); // after a failed look or a cancel; a no-op once it exited

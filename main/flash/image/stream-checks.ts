@@ -65,7 +65,8 @@ const LOOK_EVERY = 4 << 20;
 export class WrittenImageWatch extends Transform {
   /** The output's size at the last look. */
   size = 0;
-  private checked = false;
+  /** The output's head passed the disk-image check. */
+  headChecked = false;
   private unseen = 0;
 
   constructor(
@@ -97,12 +98,12 @@ export class WrittenImageWatch extends Transform {
     this.progress.wrote(size - this.size);
     this.size = size;
     this.onSize(size);
-    if (this.checked || (!finished && size < HEAD_BYTES)) return;
-    this.checked = true;
+    if (this.headChecked || (!finished && size < HEAD_BYTES)) return;
     const head = Buffer.alloc(Math.min(size, HEAD_BYTES));
     await this.output.read(head, 0, head.length, 0);
     const problem = headProblem(head, this.sourcePath, this.format);
     if (problem) throw problem;
+    this.headChecked = true;
   }
 }
 

@@ -30,9 +30,10 @@ export async function checkTarget(
   imagePath: string,
   card: CardIdentity,
   options: CheckOptions = {},
+  growingImageSize: number | null = null,
 ): Promise<CheckedTarget> {
   const device = card.device;
-  const imageSize = await imageSizeOf(imagePath);
+  const imageSize = await imageSizeOf(imagePath, growingImageSize);
   const info = await readTargetInfo(device);
 
   if (info.holders.length > 0) {
@@ -96,7 +97,8 @@ function differences(expected: CardIdentity, actual: CardIdentity): string[] {
   return changed;
 }
 
-async function imageSizeOf(imagePath: string): Promise<number> {
+/** The image's size; for an image still being decompressed, the final size it announced. */
+async function imageSizeOf(imagePath: string, growingSize: number | null): Promise<number> {
   let stats: Stats;
   try {
     stats = await stat(imagePath);
@@ -107,6 +109,7 @@ async function imageSizeOf(imagePath: string): Promise<number> {
       imagePath,
     );
   }
+  if (stats.isFile() && growingSize !== null) return growingSize;
   if (!stats.isFile() || stats.size === 0) {
     throw new KubeflashError(
       'invalid-file',

@@ -1,6 +1,7 @@
 import { KubeflashError } from '../../../common/errors';
 import { applyBootPayload, type PayloadMismatch, readBackPayload } from '../../provision/disk';
 import { type BootPayload, osFamilies, type OsFamily } from '../../provision/model';
+import type { ImageExtent } from '../image/image-extent';
 import { ProgressMeter } from '../image/progress-meter';
 import { type CheckOptions, checkTarget } from './check-target';
 import { type DiscardReport, discardUnused } from './discard-unused';
@@ -21,6 +22,8 @@ export interface ExecuteOptions extends CheckOptions {
   chunkSize?: number;
   /** Called with what was left out besides ext free blocks (tests, logs). */
   onDiscarded?: (report: DiscardReport) => void;
+  /** How far the image is, when the app is still decompressing it (request.imageGrowing). */
+  imageExtent?: ImageExtent | null;
 }
 
 const KiB = 1024;
@@ -62,11 +65,12 @@ export async function executeFlash(
   try {
     report.phase('checking', 0, null);
     throwIfAborted(signal);
-    const target = await checkTarget(request.imagePath, request.card, options);
+    const extent = growingImage(request, options.imageExtent ?? null);
+    const target = await checkTarget(request.imagePath, request.card, options, extent?.size);
     throwIfAborted(signal);
 
     const destination = flashDestination(target.info, signal);
-    const image = imageSource(request.imagePath, signal);
+    const image = imageSource(request.imagePath, signal, extent);
     let configured = false;
     // Built here rather than by decompressThenFlash (see above); `chunkSize` is also the
     // granularity of what is left out (etcher-sdk's own default: 1 MiB). 4 KiB — a filesystem
@@ -142,6 +146,18 @@ export async function executeFlash(
     if (error instanceof KubeflashError) throw error;
     throw writeFailure(device, error);
   }
+}
+
+/** The extent of a growing image; a request and an extent must agree on it. */
+function growingImage(request: FlashRequest, extent: ImageExtent | null): ImageExtent | null {
+  const announced = request.imageGrowing?.size ?? null;
+  if (announced === (extent?.size ?? null)) return extent;
+  throw new KubeflashError(
+    'internal',
+    announced === null
+      ? 'The writer was told how far an image is, but the request names a complete image.'
+      : `The image is still being decompressed (${announced} bytes), but the writer was not told how far it is.`,
+  );
 }
 
 function throwIfAborted(signal: AbortSignal): void {

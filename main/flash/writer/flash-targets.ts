@@ -5,6 +5,7 @@ import { open } from 'node:fs/promises';
 import type { Drive as DrivelistDrive } from 'drivelist';
 import type { ReadResult, WriteResult } from 'file-disk';
 
+import type { ImageExtent } from '../image/image-extent';
 import { BlockDevice, File } from './etcher';
 import type { TargetInfo } from './target-info';
 
@@ -85,9 +86,17 @@ function guarded<Base extends SourceDestinationClass>(base: Base) {
 /** What the writer reads from and writes to: etcher-sdk's File, counting what was written. */
 export type GuardedFile = File & { readonly bytesWritten: number };
 
-/** The raw image, read-only, stopping at the next chunk once the job is cancelled. */
-export function imageSource(path: string, signal: AbortSignal): GuardedFile {
-  return new ImageSource(path, signal);
+/**
+ * The raw image, read-only, stopping at the next chunk once the job is cancelled. With an
+ * `extent`, the image is still being decompressed: its size is the final one, and each read
+ * waits until the image reaches past it.
+ */
+export function imageSource(
+  path: string,
+  signal: AbortSignal,
+  extent: ImageExtent | null = null,
+): GuardedFile {
+  return new ImageSource(path, signal, extent);
 }
 
 /** Where the card is written: the card's block device, or an image file (tests, image work). */
@@ -100,9 +109,30 @@ export function flashDestination(info: TargetInfo, signal: AbortSignal): Guarded
 // The classes stay inside this module: a class built by a mixin cannot be exported from a
 // composite (declaration-emitting) project, so the factories above are the front door.
 class ImageSource extends guarded(File) {
-  constructor(path: string, signal: AbortSignal) {
+  constructor(
+    path: string,
+    signal: AbortSignal,
+    private readonly extent: ImageExtent | null,
+  ) {
     super({ path, write: false });
     this.signal = signal;
+  }
+
+  override async read(
+    buffer: Buffer,
+    bufferOffset: number,
+    length: number,
+    sourceOffset: number,
+  ): Promise<ReadResult> {
+    if (this.extent) {
+      await this.extent.waitFor(Math.min(sourceOffset + length, this.extent.size), this.signal);
+    }
+    return super.read(buffer, bufferOffset, length, sourceOffset);
+  }
+
+  protected override async _getMetadata() {
+    const metadata = await super._getMetadata();
+    return this.extent ? { ...metadata, size: this.extent.size } : metadata;
   }
 }
 

@@ -114,6 +114,12 @@ export class WriterConnection {
     });
   }
 
+  /** Tells the writer how far a growing image (FlashRequest.imageGrowing) of a job is. */
+  imageExtent(jobId: string, bytes: number, complete: boolean): void {
+    if (!this.#jobs.has(jobId)) return; // the job ended already
+    this.channel.send({ type: 'image-extent', jobId, bytes, complete });
+  }
+
   cancel(jobId: string): void {
     this.channel.send({ type: 'cancel', jobId });
   }

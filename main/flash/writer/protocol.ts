@@ -30,6 +30,15 @@ export const FlashRequest = z
   .object({
     /** The decompressed image in the app's cache. */
     imagePath: z.string().min(1).max(4096),
+    /**
+     * Set while the app is still decompressing the image into imagePath (one pass from archive
+     * to card): its final size. The writer reads a range only once an `image-extent` message
+     * says the image reaches past it.
+     */
+    imageGrowing: z
+      .object({ size: z.number().int().positive().max(Number.MAX_SAFE_INTEGER) })
+      .strict()
+      .optional(),
     card: CardIdentity,
     payload: z
       .object({
@@ -89,6 +98,15 @@ export const AppMessage = z.discriminatedUnion('type', [
     .strict(),
   z.object({ type: z.literal('flash'), jobId: JobId, request: FlashRequest }).strict(),
   z.object({ type: z.literal('cancel'), jobId: JobId }).strict(),
+  /** A growing image (FlashRequest.imageGrowing) now holds `bytes` from its start. */
+  z
+    .object({
+      type: z.literal('image-extent'),
+      jobId: JobId,
+      bytes: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+      complete: z.boolean(),
+    })
+    .strict(),
   z.object({ type: z.literal('ping') }).strict(),
   z.object({ type: z.literal('shutdown') }).strict(),
 ]);

@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 
 import { KubeflashError, serializeError } from '../../../common/errors';
+import { ImageExtent } from '../image/image-extent';
 import { MessageChannel } from './channel';
 import {
   AppMessage,
@@ -14,11 +15,15 @@ import {
   writerProtocolVersion,
 } from './protocol';
 
-/** What actually writes a card; the writer process only carries requests and results. */
+/**
+ * What actually writes a card; the writer process only carries requests and results (and, for
+ * an image still being decompressed, how far it is: `extent`, else null).
+ */
 export type FlashExecutor = (
   request: FlashRequest,
   onProgress: (progress: FlashProgress) => void,
   signal: AbortSignal,
+  extent: ImageExtent | null,
 ) => Promise<FlashResult>;
 
 /** Reads a card's identity; the same function re-checks it just before a write. */
@@ -51,14 +56,14 @@ export async function runWriterProcess(options: WriterProcessOptions): Promise<v
     socket.once('connect', resolve);
     socket.once('error', reject);
   });
-  const jobs = new Map<string, AbortController>();
+  const jobs = new Map<string, { controller: AbortController; extent: ImageExtent | null }>();
   const channel: MessageChannel<typeof AppMessage, WriterMessage> = new MessageChannel({
     socket,
     incoming: AppMessage,
     heartbeatMs: options.heartbeatMs,
     silenceMs: options.silenceMs,
     onClose: (reason) => {
-      for (const job of jobs.values()) job.abort();
+      for (const job of jobs.values()) job.controller.abort();
       options.onExit(reason);
     },
     onMessage: (message) => {
@@ -72,7 +77,9 @@ export async function runWriterProcess(options: WriterProcessOptions): Promise<v
               channel.send({ type: 'failed', jobId: message.jobId, error: serializeError(error) }),
           );
         case 'cancel':
-          return jobs.get(message.jobId)?.abort();
+          return jobs.get(message.jobId)?.controller.abort();
+        case 'image-extent':
+          return jobs.get(message.jobId)?.extent?.grow(message.bytes, message.complete);
         case 'shutdown':
           return channel.close('the app asked the writer to stop');
         case 'ping':
@@ -85,12 +92,14 @@ export async function runWriterProcess(options: WriterProcessOptions): Promise<v
   async function runJob(jobId: string, request: FlashRequest) {
     if (jobs.has(jobId)) return;
     const controller = new AbortController();
-    jobs.set(jobId, controller);
+    const extent = request.imageGrowing ? new ImageExtent(request.imageGrowing.size) : null;
+    jobs.set(jobId, { controller, extent });
     try {
       const result = await options.execute(
         request,
         (progress) => channel.send({ type: 'progress', jobId, progress }),
         controller.signal,
+        extent,
       );
       channel.send({ type: 'done', jobId, result });
     } catch (error) {

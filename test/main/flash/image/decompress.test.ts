@@ -84,10 +84,62 @@ describe.for([
   it('a cut-short archive is a damaged-archive error that names it', async (ctx) => {
     requireXz(ctx);
     const cut = truncatedCopy(xzArchive!, Math.floor(statSync(xzArchive!).size / 2), dir);
-    const failure = await run(cut, 'xz').result.catch((error: unknown) => error);
+    const { output, result } = run(cut, 'xz');
+    const failure = await result.catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ImageError);
     expect(failure).toMatchObject({ problem: 'corrupt-archive' });
     expect((failure as Error).message).toMatch(/truncated-whole\.img\.xz is cut short/);
+    // Refused from its index, before any image was written.
+    expect(existsSync(output)).toBe(false);
+  });
+
+  it('tells the image size from the .xz index at once, then how far the image is as it grows', async (ctx) => {
+    requireXz(ctx);
+    const real = multiThreadedXz()!;
+    // A stand-in xz that writes the first MiB, pauses, then the rest: the image visibly grows.
+    const bin = mkdtempSync(join(dir, 'bin-'));
+    writeFileSync(
+      join(bin, 'xz'),
+      [
+        '#!/bin/sh',
+        'case "$1" in',
+        `  --version|--robot) exec '${real}' "$@" ;;`,
+        'esac',
+        `'${real}' "$@" | { head -c 1048576; sleep 0.4; cat; }`,
+        '',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    try {
+      const sizes: number[] = [];
+      const reports: number[] = [];
+      const progress = new PhaseProgress('decompressing', statSync(xzArchive!).size, undefined);
+      const done = await decompressToFile({
+        sourcePath: xzArchive!,
+        format: 'xz',
+        tempPath: tempPath(),
+        decoder: 'auto',
+        progress,
+        toolReadsArchive,
+        onKnownSize: (size) => sizes.push(size),
+        onGrowth: (written) => reports.push(written),
+      });
+      expect(done.size).toBe(raw.size);
+      expect(sizes).toEqual([raw.size]);
+      if (!toolReadsArchive) {
+        expect(reports).toEqual([]); // only looked at while the tool reads the archive itself
+        return;
+      }
+      expect(reports.length).toBeGreaterThan(0);
+      expect(reports[0]).toBeGreaterThanOrEqual(36 * 1024); // after the disk-head check
+      expect(reports.some((r) => r < raw.size)).toBe(true);
+      expect(reports).toEqual([...reports].sort((a, b) => a - b));
+      expect(Math.max(...reports)).toBeLessThanOrEqual(raw.size);
+    } finally {
+      process.env.PATH = path;
+    }
   });
 
   it('an archive of something other than a disk image is refused as such', async (ctx) => {

@@ -3,6 +3,8 @@ import { createReadStream } from 'node:fs';
 import { mkdtemp, open, readFile, rm, stat, symlink, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import { expect } from 'vitest';
+
 import { type Cluster, createCluster } from '../../../../common/cluster';
 import { generateClusterSecrets } from '../../../../main/cluster';
 import type { FlashProgress } from '../../../../main/flash/writer/protocol';
@@ -11,6 +13,7 @@ import type { BootPayload } from '../../../../main/provision/model';
 import type { Secrets } from '../../../../main/secrets';
 import {
   extractPartition,
+  type FixtureImage,
   type ImageRegion,
   mtoolsReadAll,
   requireFixtureTools,
@@ -204,4 +207,52 @@ export async function sameRange(a: string, b: string, start: number, end: number
 /** Progress events grouped by phase, in the order the phases came. */
 export function phasesOf(events: FlashProgress[]): string[] {
   return events.map((e) => e.phase).filter((p, i, all) => i === 0 || all[i - 1] !== p);
+}
+
+/**
+ * Outside its boot partition a card written from a blank one equals the image, byte for byte,
+ * but for the sequence number (and checksum) of a clean ext4 journal, renewed on purpose.
+ */
+export async function expectImageOutsideBoot(
+  device: string,
+  image: FixtureImage,
+  dir: string,
+): Promise<void> {
+  const boot = image.boot!;
+  expect(await sameRange(device, image.path, 0, boot.offset)).toBe(true);
+  let from = boot.offset + boot.size;
+  for (const at of await journalSuperblocks(image, dir)) {
+    expect(await sameRange(device, image.path, from, at)).toBe(true);
+    const [onCard, inImage] = [
+      await readRange(device, at, 1024),
+      await readRange(image.path, at, 1024),
+    ];
+    expect(onCard.readUInt32BE(24)).not.toBe(inImage.readUInt32BE(24)); // s_sequence
+    for (const field of [24, 0xfc]) {
+      onCard.writeUInt32BE(0, field);
+      inImage.writeUInt32BE(0, field);
+    }
+    expect(onCard).toEqual(inImage);
+    from = at + 1024;
+  }
+  expect(await sameRange(device, image.path, from, image.size)).toBe(true);
+}
+
+/** Where the ext4 journals' superblocks are in an image (debugfs: inode 8, block 0). */
+async function journalSuperblocks(image: FixtureImage, dir: string): Promise<number[]> {
+  const found: number[] = [];
+  for (const partition of image.partitions.filter((p) => p.filesystem === 'ext4')) {
+    const copy = join(dir, `journal-probe-${partition.index}.img`);
+    await extractPartition(image.path, partition, copy);
+    try {
+      const block = Number((await run('debugfs', ['-R', 'bmap <8> 0', copy])).trim());
+      const blockSize = Number(
+        /^Block size:\s+(\d+)/m.exec(await run('dumpe2fs', ['-h', copy]))![1],
+      );
+      found.push(partition.offset + block * blockSize);
+    } finally {
+      await rm(copy, { force: true });
+    }
+  }
+  return found.sort((a, b) => a - b);
 }

@@ -115,6 +115,36 @@ describe('writer protocol', () => {
     await expect(job.result).rejects.toThrow('Cancelled');
   });
 
+  it('tells the job how far a growing image is, in order, until it is complete', async () => {
+    const seen: string[] = [];
+    const { connection } = await start(async (req, _progress, signal, extent) => {
+      expect(req.imageGrowing).toEqual({ size: 3000 });
+      expect(extent?.size).toBe(3000);
+      await extent!.waitFor(2000, signal);
+      seen.push(`past 2000: ${extent!.available >= 2500}`);
+      await extent!.waitFor(3000, signal);
+      seen.push(`complete ${extent!.complete}`);
+      return result;
+    });
+    const job = connection.flash({ ...request, imageGrowing: { size: 3000 } }, () => {});
+    connection.imageExtent(job.jobId, 1000, false);
+    connection.imageExtent(job.jobId, 2500, false);
+    connection.imageExtent(job.jobId, 3000, true);
+    expect(await job.result).toEqual(result);
+    expect(seen).toEqual(['past 2000: true', 'complete true']);
+    // A finished job's extents go nowhere (and fail nothing).
+    connection.imageExtent(job.jobId, 3000, true);
+  });
+
+  it('gives a job for a complete image no extent', async () => {
+    const { connection } = await start(async (req, _progress, _signal, extent) => {
+      expect(req.imageGrowing).toBeUndefined();
+      expect(extent).toBeNull();
+      return result;
+    });
+    expect(await connection.flash(request, () => {}).result).toEqual(result);
+  });
+
   it('refuses a connection without the secret and gives up after the timeout', async () => {
     const started = startWriter({
       connectTimeoutMs: 500,
