@@ -1,11 +1,16 @@
+import { randomBytes } from 'node:crypto';
+import { link, rm } from 'node:fs/promises';
+
 import { type Cluster, type ClusterNode, hasErrors, validateCluster } from '../../common/cluster';
 import type { Drive } from '../../common/drives';
 import { KubeflashError, serializeError } from '../../common/errors';
 import { type ClusterWorkspace, loadPlan } from '../cluster';
 import { type BootPayload, payloadForTarget } from '../provision';
+import type { DiskTarget } from '../provision/disk';
 import { cardResultOnceImageChecked } from './card-and-image';
 import { sourceDevice, targetRefusals } from './drive-constraints';
-import type { CatalogImage, PreparedImage } from './image';
+import { withGrowingDisk } from './growing-disk';
+import type { CatalogImage, GrowingImage, PreparedImage } from './image';
 import { type ImageStepProgress, parseImageReference, resolveImage } from './image-reference';
 import { type MintToken, secretsForCard } from './rebuild-secrets';
 import { StartedImage } from './started-image';
@@ -99,10 +104,11 @@ export class FlashService {
       stopImage,
     );
     const locked = failureOf(request.secretsUnlocking ?? Promise.resolve(), stopImage);
-    const image = await this.#prepareImage(
+    const progress = oneProgressStream(onProgress);
+    const source = await this.#cardSource(
       imageText,
       request.imageStarted,
-      (progress) => onProgress({ step: 'image', progress }),
+      progress.image,
       signal ? AbortSignal.any([signal, stopImage.signal]) : stopImage.signal,
     ).catch(async (error: unknown) => {
       throw (await refusal) ?? (await locked) ?? error;
@@ -111,7 +117,7 @@ export class FlashService {
       const refused = await refusal;
       if (refused) throw refused;
       // Again with what is known now: the image's size and the drive it is on.
-      this.#checkTarget(request, await drives, image);
+      this.#checkTarget(request, await drives, { rawPath: source.path, size: source.size });
       const writer = await writerReady;
       const card = request.card ?? (await writer.identify(request.device));
       const flashedAt = this.deps.now?.() ?? new Date();
@@ -124,30 +130,37 @@ export class FlashService {
         hostname,
         this.deps.mintToken,
       );
-      const { detected, payload } = await payloadForTarget(image.rawPath, {
-        cluster,
-        node,
-        secrets,
-        flashedAt,
-      });
-      const job = writer.flash(toFlashRequest(image.rawPath, card, payload), (progress) =>
-        onProgress({ step: 'card', progress }),
+      const { detected, payload } = await source.detect((target) =>
+        payloadForTarget(target, { cluster, node, secrets, flashedAt }),
+      );
+      const job = writer.flash(
+        {
+          ...toFlashRequest(source.path, card, payload),
+          ...(source.growing ? { imageGrowing: { size: source.size } } : {}),
+        },
+        (cardProgress) => progress.card(cardProgress, source.growing),
       );
       signal?.addEventListener('abort', () => writer.cancel(job.jobId), { once: true });
+      // The writer learns how far a growing image is as it grows.
+      const stopForwarding = source.growing?.extent.subscribe((bytes, complete) =>
+        writer.imageExtent(job.jobId, bytes, complete),
+      );
       let result: FlashResult;
       try {
-        result = await cardResultOnceImageChecked(job, image.sha256, (id) => writer.cancel(id));
+        result = await cardResultOnceImageChecked(job, source.checked, (id) => writer.cancel(id));
       } catch (error) {
         await this.deps.workspace.recordFlash(clusterPath, hostname, {
           ok: false,
           reason: serializeError(error).message,
         });
         throw error;
+      } finally {
+        stopForwarding?.();
       }
       await this.deps.workspace.recordFlash(clusterPath, hostname, { ok: true, card });
       return { hostname, device: request.device, family: detected.family, result };
     } finally {
-      image.release();
+      await source.release();
     }
   }
 
@@ -169,19 +182,49 @@ export class FlashService {
     return new StartedImage(imageText, this.#imageOptions());
   }
 
+  /**
+   * What the card is written from: the prepared image, or — when a system tool decompresses an
+   * .xz for this flash — the image while it grows (one pass from archive to card), through a
+   * link of its own in the cache's tmp folder, so the cache may rename the finished image.
+   */
+  async #cardSource(
+    imageText: string,
+    started: StartedImage | undefined,
+    onProgress: (progress: ImageStepProgress) => void,
+    signal: AbortSignal,
+  ): Promise<CardSource> {
+    let announce: (image: GrowingImage) => void = () => {};
+    const grows = new Promise<GrowingImage>((resolve) => (announce = resolve));
+    const preparing = this.#prepareImage(imageText, started, onProgress, signal, (image) =>
+      announce(image),
+    );
+    preparing.catch(() => {}); // raced here, awaited by `checked` or below
+    const first = await Promise.race([
+      preparing.then((image) => ({ image, growing: null })),
+      grows.then((growing) => ({ image: null, growing })),
+    ]);
+    if (first.growing) {
+      const linked = await linkGrowing(first.growing);
+      if (linked) return growingSource(first.growing, linked, preparing, signal);
+    }
+    return preparedSource(first.image ?? (await preparing));
+  }
+
   /** The image: the preparation started early for it (followed), else a new one. */
   #prepareImage(
     imageText: string,
     started: StartedImage | undefined,
     onProgress: (progress: ImageStepProgress) => void,
     signal: AbortSignal,
+    onGrowing?: (image: GrowingImage) => void,
   ): Promise<PreparedImage> {
-    if (started?.text === imageText) return started.follow(onProgress, signal);
+    if (started?.text === imageText) return started.follow(onProgress, signal, onGrowing);
     started?.cancel(); // started for another image
     return resolveImage(parseImageReference(imageText), {
       ...this.#imageOptions(),
       signal,
       onProgress,
+      onGrowing,
     });
   }
 
@@ -220,6 +263,87 @@ export class FlashService {
         request.device,
       );
     }
+  }
+}
+
+/**
+ * A card written while its image is still decompressed reports both at once; every listener
+ * (terminal line, window, JSON lines) gets one stream: the image's progress until the card is
+ * being written (its checks and configuring wait for the image meanwhile), then the card's.
+ */
+function oneProgressStream(onProgress: (progress: FlashStepProgress) => void) {
+  let cardWriting = false;
+  return {
+    image: (progress: ImageStepProgress) => {
+      if (!cardWriting) onProgress({ step: 'image', progress });
+    },
+    card: (progress: FlashProgress, growing: GrowingImage | null) => {
+      const waiting = progress.phase === 'checking' || progress.phase === 'configuring';
+      if (waiting && growing && !growing.extent.complete) return;
+      if (!waiting) cardWriting = true;
+      onProgress({ step: 'card', progress });
+    },
+  };
+}
+
+/** What a card is written from (see #cardSource). */
+interface CardSource {
+  /** The file the writer reads. */
+  path: string;
+  size: number;
+  /** Set while the image is still being decompressed. */
+  growing: GrowingImage | null;
+  /** Runs `fn` on the image as a DiskTarget (waiting for a growing image's ranges). */
+  detect<T>(fn: (target: DiskTarget) => Promise<T>): Promise<T>;
+  /** Settles once the image is complete and may be relied on (PreparedImage.verified). */
+  checked: Promise<unknown>;
+  /** Lets the cache evict the image again, and removes a growing image's link. */
+  release(): Promise<void>;
+}
+
+function preparedSource(image: PreparedImage): CardSource {
+  return {
+    path: image.rawPath,
+    size: image.size,
+    growing: null,
+    detect: (fn) => fn(image.rawPath),
+    checked: image.verified,
+    release: async () => image.release(),
+  };
+}
+
+function growingSource(
+  growing: GrowingImage,
+  path: string,
+  preparing: Promise<PreparedImage>,
+  signal: AbortSignal,
+): CardSource {
+  const checked = preparing.then((image) => image.verified);
+  checked.catch(() => {}); // awaited once a card job runs; a failure before that is thrown there
+  return {
+    path,
+    size: growing.size,
+    growing,
+    detect: (fn) => withGrowingDisk(path, growing, signal, fn),
+    checked,
+    release: async () => {
+      await rm(path, { force: true });
+      preparing.then((image) => image.release()).catch(() => {});
+    },
+  };
+}
+
+/**
+ * A second name for a growing image in the same folder, which the writer opens: the first name
+ * is renamed into the cache when the image is complete. Null when it is gone already (complete).
+ */
+async function linkGrowing(image: GrowingImage): Promise<string | null> {
+  const path = `${image.path}.card-${randomBytes(6).toString('hex')}`;
+  try {
+    await link(image.path, path);
+    return path;
+  } catch {
+    return null;
   }
 }
 

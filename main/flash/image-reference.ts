@@ -5,6 +5,7 @@ import {
   type CatalogImage,
   downloadImage,
   downloadPath,
+  type GrowingImage,
   type ImageProgress,
   type PreparedImage,
   prepareImage,
@@ -29,6 +30,8 @@ export interface ResolveImageOptions {
   maxCacheBytes: number;
   catalog: () => Promise<CatalogImage[]>;
   onProgress?: (progress: ImageStepProgress) => void;
+  /** See PrepareImageOptions.onGrowing. */
+  onGrowing?: (image: GrowingImage) => void;
   signal?: AbortSignal;
   fetch?: typeof fetch;
 }
@@ -53,6 +56,7 @@ export async function resolveImage(
       expectedExtractSize: expected.extractSize,
       signal: options.signal,
       onProgress: (p) => options.onProgress?.({ ...p, step: 'prepare' }),
+      onGrowing: options.onGrowing,
     });
   if (reference.kind === 'file') return prepare(reference.path);
 

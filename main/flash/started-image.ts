@@ -1,4 +1,4 @@
-import type { PreparedImage } from './image';
+import type { GrowingImage, PreparedImage } from './image';
 import {
   type ImageReference,
   type ImageStepProgress,
@@ -17,11 +17,13 @@ export class StartedImage {
   readonly #prepared: Promise<PreparedImage>;
   #listener: ((progress: ImageStepProgress) => void) | null = null;
   #latest: ImageStepProgress | null = null;
+  #onGrowing: ((image: GrowingImage) => void) | null = null;
+  #growing: GrowingImage | null = null;
 
   /** `text`: the image as the command named it (a path or a catalog id). */
   constructor(
     readonly text: string,
-    options: Omit<ResolveImageOptions, 'onProgress' | 'signal'>,
+    options: Omit<ResolveImageOptions, 'onProgress' | 'onGrowing' | 'signal'>,
     reference: ImageReference = parseImageReference(text),
   ) {
     this.#prepared = resolveImage(reference, {
@@ -31,20 +33,28 @@ export class StartedImage {
         this.#latest = progress;
         this.#listener?.(progress);
       },
+      onGrowing: (image) => {
+        this.#growing = image;
+        this.#onGrowing?.(image);
+      },
     });
     this.#prepared.catch(() => {}); // observed by whoever follows it; never unhandled
   }
 
   /**
    * The prepared image, with progress from now on (the latest report first) going to
-   * `onProgress`; `signal` cancels the preparation.
+   * `onProgress`, and the image while it grows to `onGrowing` (at once if it grows already);
+   * `signal` cancels the preparation.
    */
   follow(
     onProgress: (progress: ImageStepProgress) => void,
     signal: AbortSignal,
+    onGrowing?: (image: GrowingImage) => void,
   ): Promise<PreparedImage> {
     this.#listener = onProgress;
+    this.#onGrowing = onGrowing ?? null;
     if (this.#latest) onProgress(this.#latest);
+    if (this.#growing) onGrowing?.(this.#growing);
     if (signal.aborted) this.cancel();
     else signal.addEventListener('abort', () => this.cancel(), { once: true });
     return this.#prepared;

@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import { type DecompressResult, decompressToFile, flushToDisk } from './decompress';
 import type { ImageFormat } from './detect-format';
 import { type FileIdentity, identify, sameFile } from './file-hash-memo';
+import type { GrowthAnnouncement } from './growing-image';
 import { sha256File } from './hashing';
 import type { CacheEntry, ImageCache } from './image-cache';
 import { checkFreeSpace, checkPublishedImage, checkSize } from './image-checks';
@@ -37,6 +38,7 @@ export async function fromCache(
       rawPath: cache.imagePath(sourceSha256),
       size: cached.size,
       sha256: Promise.resolve(cached.sha256),
+      verified: Promise.resolve(),
       sourceSha256,
       fromCache: true,
       decoder: null,
@@ -55,10 +57,11 @@ export async function fromCacheOrDecompress(
   format: Exclude<ImageFormat, 'raw'>,
   sourceSha256: string,
   options: PrepareImageOptions,
+  growth?: GrowthAnnouncement,
 ): Promise<PreparedImage> {
   const cached = await fromCache(cache, file, format, sourceSha256, options);
   if (cached) return cached;
-  const temp = await decompressToTemp(cache, file, format, options);
+  const temp = await decompressToTemp(cache, file, format, options, growth);
   return fileIntoCache(cache, file, format, sourceSha256, temp, options);
 }
 
@@ -67,17 +70,22 @@ export interface DecompressedTemp {
   result: DecompressResult;
 }
 
-/** Decompress the archive into a new temporary file of the cache (deleted on any failure). */
+/**
+ * Decompress the archive into a new temporary file of the cache (deleted on any failure);
+ * `growth` is told how far the image is while it grows, and how it ended.
+ */
 export async function decompressToTemp(
   cache: ImageCache,
   file: FileIdentity,
   format: Exclude<ImageFormat, 'raw'>,
   options: PrepareImageOptions,
+  growth?: GrowthAnnouncement,
 ): Promise<DecompressedTemp> {
   const { path } = file;
   const name = basename(path);
   const zip = format === 'zip' ? await openZipImage(path) : undefined;
   const tempPath = cache.tempPath();
+  growth?.began(tempPath);
   try {
     const knownSize = options.expectedExtractSize ?? zip?.entry.uncompressedSize ?? null;
     if (knownSize !== null) {
@@ -99,6 +107,8 @@ export async function decompressToTemp(
       decoder: options.decoder ?? 'auto',
       progress,
       signal: options.signal,
+      onKnownSize: growth && ((size) => growth.knownSize(size)),
+      onGrowth: growth && ((written) => growth.grew(written)),
     });
     progress.finish();
 
@@ -110,8 +120,10 @@ export async function decompressToTemp(
         path,
       );
     }
+    growth?.completed(result.size);
     return { tempPath, result };
   } catch (error) {
+    growth?.failed(error);
     await rm(tempPath, { force: true });
     throw error;
   } finally {
@@ -158,7 +170,12 @@ export async function fileIntoCache(
       checkSize(options.expectedExtractSize, result.size, what, path);
       await cache.adopt(tempPath, sourceSha256);
       const sha256 = finishInBackground(cache, sourceSha256, entry, options, what, path);
-      return { ...prepared, sha256 };
+      // The decompressor checked the data; only a published checksum makes a card wait.
+      return {
+        ...prepared,
+        sha256,
+        verified: options.expectedExtractSha256 ? sha256 : Promise.resolve(),
+      };
     }
     const verifying = new PhaseProgress('verifying', result.size, options.onProgress, options.now);
     await flushToDisk(tempPath);
@@ -166,7 +183,7 @@ export async function fileIntoCache(
     verifying.read(result.size);
     verifying.finish();
     await cache.insert(entry(result.sha256), tempPath);
-    return { ...prepared, sha256: Promise.resolve(result.sha256) };
+    return { ...prepared, sha256: Promise.resolve(result.sha256), verified: Promise.resolve() };
   } catch (error) {
     release();
     await rm(tempPath, { force: true });

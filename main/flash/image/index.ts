@@ -23,9 +23,11 @@ export {
   type Fetcher,
 } from './download-image';
 export { identify, rememberFileHash } from './file-hash-memo';
+export { type GrowingImage } from './growing-image';
 export { sha256File } from './hashing';
 export { type CacheEntry, type CacheInfo, type ClearResult, ImageCache } from './image-cache';
 export { ImageError, type ImageProblem } from './image-error';
+export { ImageExtent } from './image-extent';
 export { type ImagePhase, type ImageProgress, type ProgressListener } from './image-progress';
 export { type PreparedImage, prepareImage, type PrepareImageOptions } from './prepare-image';
 export { type MeterOptions, type MeterSample, ProgressMeter } from './progress-meter';

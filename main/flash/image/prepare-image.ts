@@ -4,6 +4,7 @@ import { basename, resolve } from 'node:path';
 import type { DecoderChoice } from './decoder';
 import { detectImageFormat, type ImageFormat, type RawLayout } from './detect-format';
 import { type FileIdentity, identify, recallFileHash, rememberFileHash } from './file-hash-memo';
+import { type GrowingImage, GrowthAnnouncement } from './growing-image';
 import { sha256File } from './hashing';
 import { ImageCache } from './image-cache';
 import { checkHex, checkIsFile, checkPublishedImage, checkSize } from './image-checks';
@@ -31,6 +32,12 @@ export interface PrepareImageOptions {
   decoder?: DecoderChoice;
   /** Milliseconds clock for progress speed (tests). */
   now?: () => number;
+  /**
+   * Told of an image decompressed for this call while it is still growing (a system tool
+   * decompressing an .xz, whose index gives the size): a card can be written meanwhile. The
+   * returned promise still settles once the image is complete and in the cache, or failed.
+   */
+  onGrowing?: (image: GrowingImage) => void;
 }
 
 export interface PreparedImage {
@@ -46,6 +53,12 @@ export interface PreparedImage {
    * flushed and listed in the cache in the background, while the card is being written.
    */
   sha256: Promise<string>;
+  /**
+   * Settles once a card may rely on the image: at once when no published checksum is left to
+   * compare (every supported archive format checks its own data as it is decompressed), else
+   * with that comparison of `sha256` (rejecting on a mismatch).
+   */
+  verified: Promise<unknown>;
   /** sha256 of the source file (the raw image's own for a raw image). */
   sourceSha256: string;
   /**
@@ -124,6 +137,7 @@ export async function prepareImage(
       rawPath: path,
       size: file.size,
       sha256: Promise.resolve(sourceSha256),
+      verified: Promise.resolve(),
       sourceSha256,
       fromCache: remembered !== null,
       decoder: null,
@@ -134,10 +148,13 @@ export async function prepareImage(
 
   if (remembered) {
     const sourceSha256 = checkSource(remembered);
+    const growth = options.onGrowing
+      ? new GrowthAnnouncement(options.onGrowing, { confirmed: true })
+      : undefined;
     return (
       joinRunning(cache, file, sourceSha256, checked) ??
       startPreparation(cache, sourceSha256, () =>
-        fromCacheOrDecompress(cache, file, format, sourceSha256, checked),
+        fromCacheOrDecompress(cache, file, format, sourceSha256, checked, growth),
       )
     );
   }
@@ -145,12 +162,22 @@ export async function prepareImage(
   // First sight of this file: decompress at once and hash it meanwhile (both read it, mostly
   // from the page cache once one of them has); the hash is known long before the image.
   const speculation = new AbortController();
-  const decompressing = decompressToTemp(cache, file, format, {
-    ...checked,
-    signal: options.signal
-      ? AbortSignal.any([options.signal, speculation.signal])
-      : speculation.signal,
-  });
+  // Announced as growing only once the hash says this decompression is the one kept.
+  const growth = options.onGrowing
+    ? new GrowthAnnouncement(options.onGrowing, { confirmed: false })
+    : undefined;
+  const decompressing = decompressToTemp(
+    cache,
+    file,
+    format,
+    {
+      ...checked,
+      signal: options.signal
+        ? AbortSignal.any([options.signal, speculation.signal])
+        : speculation.signal,
+    },
+    growth,
+  );
   decompressing.catch(() => {}); // awaited or dropped below, never unhandled
   const drop = async () => {
     speculation.abort();
@@ -174,6 +201,7 @@ export async function prepareImage(
       await drop();
       return cached;
     }
+    growth?.confirm();
     return fileIntoCache(cache, file, format, sourceSha256, await decompressing, checked);
   });
 }
@@ -191,14 +219,23 @@ function joinRunning(
 ): Promise<PreparedImage> | null {
   const running = inFlight.get(flightKey(cache, sourceSha256));
   if (!running) return null;
-  return running.then((shared) => ({
-    ...shared,
-    source: file.path,
-    sha256: checkedLater(shared, published, `The image inside ${basename(file.path)}`, file.path),
-    fromCache: true,
-    decoder: null,
-    release: cache.pin(sourceSha256),
-  }));
+  return running.then((shared) => {
+    const sha256 = checkedLater(
+      shared,
+      published,
+      `The image inside ${basename(file.path)}`,
+      file.path,
+    );
+    return {
+      ...shared,
+      source: file.path,
+      sha256,
+      verified: published.expectedExtractSha256 ? sha256 : shared.verified,
+      fromCache: true,
+      decoder: null,
+      release: cache.pin(sourceSha256),
+    };
+  });
 }
 
 /** Runs a preparation, shared with later callers until its image is completely checked. */

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Drive } from '../../../common/drives';
 import { ClusterWorkspace } from '../../../main/cluster';
 import { FlashService, type FlashStepProgress } from '../../../main/flash/flash-service';
+import { multiThreadedXz } from '../../../main/flash/image/system-tools';
 import { StartedImage } from '../../../main/flash/started-image';
 import type { WriterConnection } from '../../../main/flash/writer/host';
 import type { FlashRequest } from '../../../main/flash/writer/protocol';
@@ -18,6 +19,7 @@ import {
 } from '../../support/fixture-images';
 import { createLoopbackLab, recordedStatus, setDefaultImage } from '../../support/flash-lab';
 import { hasCommand, requirePrerequisite } from '../../support/prerequisites';
+import { failBeforeEnd, pauseAfterFirstMiB, withStandInXz } from './image/image-fixtures';
 
 const GiB = 1024 ** 3;
 const passphrase = 'correct horse battery staple';
@@ -32,9 +34,14 @@ const card: Drive = {
   loop: false,
 };
 
-/** A writer that records what it was asked to write and reports success at once. */
+/**
+ * A writer that records what it was asked to write (with the extents of a growing image, and
+ * cancels) and reports success at once.
+ */
 function recordingWriter() {
   const requests: FlashRequest[] = [];
+  const extents: string[] = [];
+  const cancelled: string[] = [];
   const writer = {
     identify: async (device: string) => ({
       device,
@@ -54,9 +61,11 @@ function recordingWriter() {
         }),
       };
     },
-    cancel: () => {},
+    imageExtent: (jobId: string, bytes: number, complete: boolean) =>
+      extents.push(`${jobId} ${bytes}${complete ? ' complete' : ''}`),
+    cancel: (jobId: string) => cancelled.push(jobId),
   };
-  return { writer: writer as unknown as WriterConnection, requests };
+  return { writer: writer as unknown as WriterConnection, requests, extents, cancelled };
 }
 
 /** Resolves once `ready` holds, polling every 10 ms, at most `limitMs`. */
@@ -80,7 +89,7 @@ describe('FlashService with the unlock under way', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   function service(workspace: ClusterWorkspace, cacheName: string) {
-    const { writer, requests } = recordingWriter();
+    const { writer, requests, extents, cancelled } = recordingWriter();
     const flashService = new FlashService({
       workspace,
       writer: async () => writer,
@@ -88,7 +97,7 @@ describe('FlashService with the unlock under way', () => {
       catalog: async () => [],
       cache: { dir: join(dir, cacheName), maxBytes: 4 * GiB },
     });
-    return { flashService, requests };
+    return { flashService, requests, extents, cancelled };
   }
 
   it('prepares the image while the secrets unlock, and makes the payload only once they are', async (ctx) => {
@@ -195,6 +204,76 @@ describe('FlashService with the unlock under way', () => {
     expect(steps.some((s) => s.step === 'image' && s.progress.phase === 'decompressing')).toBe(
       true,
     );
+  }, 60_000);
+
+  it('writes a first card while its .xz is still decompressed: final size first, then how far it is', async (ctx) => {
+    requireFixtureTools(ctx);
+    const xz = multiThreadedXz();
+    requirePrerequisite(ctx, xz !== null, 'xz ≥ 5.4 (it writes the image itself)');
+    const image = await makeFixtureImage('raspios-bookworm', dir, { fileName: 'one-pass.img' });
+    execFileSync('xz', ['-T0', '-1', '-k', image.path]);
+    const workspace = new ClusterWorkspace();
+    await workspace.unlock(plan, passphrase);
+    const { flashService, requests, extents } = service(workspace, 'cache-one-pass');
+
+    const outcome = await withStandInXz(xz!, dir, pauseAfterFirstMiB(1), () =>
+      flashService.flashNode({
+        clusterPath: plan,
+        hostname,
+        device: card.device,
+        image: `${image.path}.xz`,
+      }),
+    );
+    expect(outcome.family).toBe(image.family); // detected in the image as it grew
+    const request = requests[0]!;
+    expect(request.imageGrowing).toEqual({ size: image.size });
+    // The writer read a link of its own to the growing file; it is gone, the image is cached.
+    expect(request.imagePath).toMatch(/[/\\]tmp[/\\][0-9a-f]+\.img\.part\.card-[0-9a-f]+$/);
+    expect(existsSync(request.imagePath)).toBe(false);
+    // How far the card got before the image was complete depends on where the image keeps
+    // what detecting and configuring read (the benchmark measures it); the extents only grow.
+    const bytes = extents.map((e) => Number(e.split(' ')[1]));
+    expect(bytes).toEqual([...bytes].sort((a, b) => a - b));
+    expect(extents.at(-1)).toBe(`job-1 ${image.size} complete`);
+    const again = await flashService.flashNode({
+      clusterPath: plan,
+      hostname,
+      device: card.device,
+      image: `${image.path}.xz`,
+    });
+    expect(again.family).toBe(image.family);
+    expect(requests[1]!.imageGrowing).toBeUndefined(); // from the cache now
+    expect(requests[1]!.imagePath).toContain(join('cache-one-pass', 'images'));
+  }, 60_000);
+
+  it('an .xz found damaged part way fails the card being written with its error, and the node is marked', async (ctx) => {
+    requireFixtureTools(ctx);
+    const xz = multiThreadedXz();
+    requirePrerequisite(ctx, xz !== null, 'xz ≥ 5.4 (it writes the image itself)');
+    const image = await makeFixtureImage('raspios-bookworm', dir, { fileName: 'damaged.img' });
+    execFileSync('xz', ['-T0', '-1', '-k', image.path]);
+    const workspace = new ClusterWorkspace();
+    await workspace.unlock(plan, passphrase);
+    const { flashService, requests, cancelled } = service(workspace, 'cache-damaged');
+
+    // All but the last 64 KiB (zeros here: nothing the flash reads before it writes), then the
+    // tool fails, as xz does on a damaged last block.
+    const error = await withStandInXz(xz!, dir, failBeforeEnd(image.size, 65_536, 1), () =>
+      flashService.flashNode({
+        clusterPath: plan,
+        hostname,
+        device: card.device,
+        image: `${image.path}.xz`,
+      }),
+    ).catch((e: unknown) => e);
+    expect(error).toMatchObject({ problem: 'corrupt-archive' });
+    expect((error as Error).message).toMatch(
+      /damaged\.img\.xz is damaged.*Compressed data is corrupt/,
+    );
+    expect(requests[0]!.imageGrowing).toEqual({ size: image.size }); // the card had begun
+    expect(cancelled).toEqual(['job-1']);
+    expect(recordedStatus(plan, hostname)).toBe('flash-failed');
+    expect(readdirSync(join(dir, 'cache-damaged', 'tmp'))).toEqual([]);
   }, 60_000);
 
   it('a started image for another file is cancelled, and the flash prepares its own', async (ctx) => {

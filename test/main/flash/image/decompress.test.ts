@@ -23,9 +23,11 @@ import {
   compress,
   makeRawImage,
   MiB,
+  pauseAfterFirstMiB,
   type RawFixture,
   sha256Of,
   truncatedCopy,
+  withStandInXz,
 } from './image-fixtures';
 
 /**
@@ -95,24 +97,7 @@ describe.for([
 
   it('tells the image size from the .xz index at once, then how far the image is as it grows', async (ctx) => {
     requireXz(ctx);
-    const real = multiThreadedXz()!;
-    // A stand-in xz that writes the first MiB, pauses, then the rest: the image visibly grows.
-    const bin = mkdtempSync(join(dir, 'bin-'));
-    writeFileSync(
-      join(bin, 'xz'),
-      [
-        '#!/bin/sh',
-        'case "$1" in',
-        `  --version|--robot) exec '${real}' "$@" ;;`,
-        'esac',
-        `'${real}' "$@" | { head -c 1048576; sleep 0.4; cat; }`,
-        '',
-      ].join('\n'),
-      { mode: 0o755 },
-    );
-    const path = process.env.PATH;
-    process.env.PATH = `${bin}:${path}`;
-    try {
+    await withStandInXz(multiThreadedXz()!, dir, pauseAfterFirstMiB(0.4), async () => {
       const sizes: number[] = [];
       const reports: number[] = [];
       const progress = new PhaseProgress('decompressing', statSync(xzArchive!).size, undefined);
@@ -137,9 +122,7 @@ describe.for([
       expect(reports.some((r) => r < raw.size)).toBe(true);
       expect(reports).toEqual([...reports].sort((a, b) => a - b));
       expect(Math.max(...reports)).toBeLessThanOrEqual(raw.size);
-    } finally {
-      process.env.PATH = path;
-    }
+    });
   });
 
   it('an archive of something other than a disk image is refused as such', async (ctx) => {

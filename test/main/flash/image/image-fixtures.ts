@@ -1,6 +1,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { open, truncate } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 
@@ -119,4 +126,44 @@ export function cacheFiles(cacheDir: string): string[] {
       return [];
     }
   });
+}
+
+/** A stand-in xz's output: the first MiB, a pause of `seconds`, then the rest. */
+export const pauseAfterFirstMiB = (seconds: number) =>
+  `{ head -c 1048576; sleep ${seconds}; cat; }`;
+
+/** A stand-in xz's output: all but the last `keep` bytes of `size`, a pause, then a failure. */
+export const failBeforeEnd = (size: number, keep: number, seconds: number) =>
+  `{ head -c ${size - keep}; sleep ${seconds}; echo 'xz: (stdin): Compressed data is corrupt' >&2; exit 1; }`;
+
+/**
+ * Runs `fn` with a stand-in `xz` first on PATH: the real one (`real`), except that what it
+ * decompresses goes through `output` (a shell command reading it on stdin), e.g. to pause.
+ */
+export async function withStandInXz<T>(
+  real: string,
+  dir: string,
+  output: string,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const bin = mkdtempSync(join(dir, 'stand-in-xz-'));
+  writeFileSync(
+    join(bin, 'xz'),
+    [
+      '#!/bin/sh',
+      'case "$1" in',
+      `  --version|--robot) exec '${real}' "$@" ;;`,
+      'esac',
+      `'${real}' "$@" | ${output}`,
+      '',
+    ].join('\n'),
+    { mode: 0o755 },
+  );
+  const path = process.env.PATH;
+  process.env.PATH = `${bin}:${path}`;
+  try {
+    return await fn();
+  } finally {
+    process.env.PATH = path;
+  }
 }
