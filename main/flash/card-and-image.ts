@@ -1,9 +1,9 @@
 import type { FlashResult } from './writer/protocol';
 
 /**
- * The card's result, once the image it was written from is checked too: an image just
- * decompressed is hashed (and its published checksum checked) while the card is written. If that
- * check fails, the write is cancelled and the image's error is the outcome, even if the card
+ * The card's result, once the image it was written from is checked too: an image still being
+ * decompressed or hashed (against a published checksum) while the card is written can still
+ * fail. Then the write is cancelled and the image's error is the outcome, even if the card
  * finished first; otherwise the card's own outcome stands.
  */
 export async function cardResultOnceImageChecked(
