@@ -1,15 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { link, rm } from 'node:fs/promises';
-
 import { type Cluster, type ClusterNode, hasErrors, validateCluster } from '../../common/cluster';
 import type { Drive } from '../../common/drives';
 import { KubeflashError, serializeError } from '../../common/errors';
 import { type ClusterWorkspace, loadPlan } from '../cluster';
 import { type BootPayload, payloadForTarget } from '../provision';
-import type { DiskTarget } from '../provision/disk';
 import { cardResultOnceImageChecked } from './card-and-image';
+import { type CardSource, growingSource, linkGrowing, preparedSource } from './card-source';
 import { sourceDevice, targetRefusals } from './drive-constraints';
-import { withGrowingDisk } from './growing-disk';
 import type { CatalogImage, GrowingImage, PreparedImage } from './image';
 import { type ImageStepProgress, parseImageReference, resolveImage } from './image-reference';
 import { type MintToken, secretsForCard } from './rebuild-secrets';
@@ -284,67 +280,6 @@ function oneProgressStream(onProgress: (progress: FlashStepProgress) => void) {
       onProgress({ step: 'card', progress });
     },
   };
-}
-
-/** What a card is written from (see #cardSource). */
-interface CardSource {
-  /** The file the writer reads. */
-  path: string;
-  size: number;
-  /** Set while the image is still being decompressed. */
-  growing: GrowingImage | null;
-  /** Runs `fn` on the image as a DiskTarget (waiting for a growing image's ranges). */
-  detect<T>(fn: (target: DiskTarget) => Promise<T>): Promise<T>;
-  /** Settles once the image is complete and may be relied on (PreparedImage.verified). */
-  checked: Promise<unknown>;
-  /** Lets the cache evict the image again, and removes a growing image's link. */
-  release(): Promise<void>;
-}
-
-function preparedSource(image: PreparedImage): CardSource {
-  return {
-    path: image.rawPath,
-    size: image.size,
-    growing: null,
-    detect: (fn) => fn(image.rawPath),
-    checked: image.verified,
-    release: async () => image.release(),
-  };
-}
-
-function growingSource(
-  growing: GrowingImage,
-  path: string,
-  preparing: Promise<PreparedImage>,
-  signal: AbortSignal,
-): CardSource {
-  const checked = preparing.then((image) => image.verified);
-  checked.catch(() => {}); // awaited once a card job runs; a failure before that is thrown there
-  return {
-    path,
-    size: growing.size,
-    growing,
-    detect: (fn) => withGrowingDisk(path, growing, signal, fn),
-    checked,
-    release: async () => {
-      await rm(path, { force: true });
-      preparing.then((image) => image.release()).catch(() => {});
-    },
-  };
-}
-
-/**
- * A second name for a growing image in the same folder, which the writer opens: the first name
- * is renamed into the cache when the image is complete. Null when it is gone already (complete).
- */
-async function linkGrowing(image: GrowingImage): Promise<string | null> {
-  const path = `${image.path}.card-${randomBytes(6).toString('hex')}`;
-  try {
-    await link(image.path, path);
-    return path;
-  } catch {
-    return null;
-  }
 }
 
 /** The error `check` fails with (having aborted `stop`, so the image step ends early), or null. */
