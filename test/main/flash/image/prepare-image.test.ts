@@ -25,6 +25,7 @@ import {
   type DecoderChoice,
   ImageError,
   type ImageProgress,
+  type PreparedImage,
   prepareImage,
 } from '../../../../main/flash/image';
 import { multiThreadedXz } from '../../../../main/flash/image/system-tools';
@@ -315,6 +316,28 @@ describe('prepareImage refuses bad archives and leaves nothing in the cache', ()
     expect(error.message).toContain(wrong);
     expect(error.message).toContain(raw!.sha256);
     await expectEmptyCache();
+  });
+
+  it('a card relies on an image once its published sha256 matches, or at once when none was published', async (ctx) => {
+    const archive = needArchive(ctx, 'xz');
+    const wrong = 'f'.repeat(64);
+    const published = await prepareImage(archive, {
+      cacheDir,
+      maxCacheBytes: LIMIT,
+      expectedExtractSha256: wrong,
+    }).catch((error: unknown) => error);
+    // Hashed in the background (xz wrote the image) or before: either way the card is refused.
+    const verdict =
+      published instanceof Error
+        ? published
+        : await (published as PreparedImage).verified.catch((error: unknown) => error);
+    expect(verdict).toMatchObject({ problem: 'checksum-mismatch' });
+    await expectEmptyCache();
+
+    const unpublished = await prepareImage(archive, { cacheDir, maxCacheBytes: LIMIT });
+    await expect(unpublished.verified).resolves.toBeUndefined();
+    expect(await unpublished.sha256).toBe(raw!.sha256);
+    unpublished.release();
   });
 
   it('accepts the right expected checksums and size', async (ctx) => {
