@@ -28,8 +28,7 @@ class GrowingFileDisk extends FileDisk {
     length: number,
     fileOffset: number,
   ): Promise<ReadResult> {
-    const end = Math.min(fileOffset + length, this.image.size);
-    await this.image.extent.waitFor(end, this.signal);
+    await this.image.extent.waitToRead(fileOffset, length, this.signal);
     return super._read(buffer, bufferOffset, length, fileOffset);
   }
 }

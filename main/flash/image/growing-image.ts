@@ -32,11 +32,12 @@ export class GrowthAnnouncement {
     this.#confirmed = confirmed;
   }
 
-  /** The decompression began: its temporary file, and its final size when known. */
+  /** The decompression began, into this temporary file. */
   began(path: string): void {
     this.#path = path;
   }
 
+  /** The image's final size, known before it is decompressed. */
   knownSize(size: number): void {
     this.#extent ??= new ImageExtent(size);
   }

@@ -94,6 +94,11 @@ export class ImageExtent {
     this.#listeners.clear();
   }
 
+  /** Resolves once a read of `length` bytes at `offset` can be served (up to the image's end). */
+  waitToRead(offset: number, length: number, signal: AbortSignal): Promise<void> {
+    return this.waitFor(Math.min(offset + length, this.size), signal);
+  }
+
   /** Resolves once the image holds everything before `end`; rejects when `signal` aborts. */
   waitFor(end: number, signal: AbortSignal): Promise<void> {
     if (this.#failure) return Promise.reject(this.#failure);

@@ -124,9 +124,7 @@ class ImageSource extends guarded(File) {
     length: number,
     sourceOffset: number,
   ): Promise<ReadResult> {
-    if (this.extent) {
-      await this.extent.waitFor(Math.min(sourceOffset + length, this.extent.size), this.signal);
-    }
+    await this.extent?.waitToRead(sourceOffset, length, this.signal);
     return super.read(buffer, bufferOffset, length, sourceOffset);
   }
 

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 
 import type { Drive } from '../../../common/drives';
 import { ClusterWorkspace } from '../../../main/cluster';
@@ -206,23 +206,23 @@ describe('FlashService with the unlock under way', () => {
     );
   }, 60_000);
 
-  it('writes a first card while its .xz is still decompressed: final size first, then how far it is', async (ctx) => {
+  /** A fixture image and its .xz, the secrets unlocked, a service with its own cache. */
+  async function xzCase(ctx: TestContext, name: string) {
     requireFixtureTools(ctx);
     const xz = multiThreadedXz();
     requirePrerequisite(ctx, xz !== null, 'xz ≥ 5.4 (it writes the image itself)');
-    const image = await makeFixtureImage('raspios-bookworm', dir, { fileName: 'one-pass.img' });
+    const image = await makeFixtureImage('raspios-bookworm', dir, { fileName: `${name}.img` });
     execFileSync('xz', ['-T0', '-1', '-k', image.path]);
     const workspace = new ClusterWorkspace();
     await workspace.unlock(plan, passphrase);
-    const { flashService, requests, extents } = service(workspace, 'cache-one-pass');
+    return { xz: xz!, image, archive: `${image.path}.xz`, ...service(workspace, `cache-${name}`) };
+  }
 
-    const outcome = await withStandInXz(xz!, dir, pauseAfterFirstMiB(1), () =>
-      flashService.flashNode({
-        clusterPath: plan,
-        hostname,
-        device: card.device,
-        image: `${image.path}.xz`,
-      }),
+  it('writes a first card while its .xz is still decompressed: final size first, then how far it is', async (ctx) => {
+    const { xz, image, archive, flashService, requests, extents } = await xzCase(ctx, 'one-pass');
+
+    const outcome = await withStandInXz(xz, dir, pauseAfterFirstMiB(1), () =>
+      flashService.flashNode({ clusterPath: plan, hostname, device: card.device, image: archive }),
     );
     expect(outcome.family).toBe(image.family); // detected in the image as it grew
     const request = requests[0]!;
@@ -239,32 +239,52 @@ describe('FlashService with the unlock under way', () => {
       clusterPath: plan,
       hostname,
       device: card.device,
-      image: `${image.path}.xz`,
+      image: archive,
     });
     expect(again.family).toBe(image.family);
     expect(requests[1]!.imageGrowing).toBeUndefined(); // from the cache now
     expect(requests[1]!.imagePath).toContain(join('cache-one-pass', 'images'));
   }, 60_000);
 
-  it('an .xz found damaged part way fails the card being written with its error, and the node is marked', async (ctx) => {
-    requireFixtureTools(ctx);
-    const xz = multiThreadedXz();
-    requirePrerequisite(ctx, xz !== null, 'xz ≥ 5.4 (it writes the image itself)');
-    const image = await makeFixtureImage('raspios-bookworm', dir, { fileName: 'damaged.img' });
-    execFileSync('xz', ['-T0', '-1', '-k', image.path]);
-    const workspace = new ClusterWorkspace();
-    await workspace.unlock(plan, passphrase);
-    const { flashService, requests, cancelled } = service(workspace, 'cache-damaged');
-
-    // All but the last 64 KiB (zeros here: nothing the flash reads before it writes), then the
-    // tool fails, as xz does on a damaged last block.
-    const error = await withStandInXz(xz!, dir, failBeforeEnd(image.size, 65_536, 1), () =>
-      flashService.flashNode({
+  it('a preparation started early relays its growing image, also one that grew before the flash followed', async (ctx) => {
+    const { xz, image, archive, flashService, requests, extents } = await xzCase(
+      ctx,
+      'early-growing',
+    );
+    const outcome = await withStandInXz(xz, dir, pauseAfterFirstMiB(2), async () => {
+      const started = new StartedImage(archive, {
+        cacheDir: join(dir, 'cache-early-growing'),
+        maxCacheBytes: 4 * GiB,
+        catalog: async () => [],
+      });
+      // Growing already (its first MiB is out, the stand-in pauses 2 s) before the flash asks.
+      let grown = false;
+      started.follow(
+        () => {},
+        new AbortController().signal,
+        () => (grown = true),
+      );
+      expect(await until(() => grown, 1_500)).toBe(true);
+      return flashService.flashNode({
         clusterPath: plan,
         hostname,
         device: card.device,
-        image: `${image.path}.xz`,
-      }),
+        image: archive,
+        imageStarted: started,
+      });
+    });
+    expect(outcome.family).toBe(image.family);
+    expect(requests[0]!.imageGrowing).toEqual({ size: image.size });
+    expect(extents.at(-1)).toBe(`job-1 ${image.size} complete`);
+  }, 60_000);
+
+  it('an .xz found damaged part way fails the card being written with its error, and the node is marked', async (ctx) => {
+    const { xz, image, archive, flashService, requests, cancelled } = await xzCase(ctx, 'damaged');
+
+    // All but the last 64 KiB (zeros here: nothing the flash reads before it writes), then the
+    // tool fails, as xz does on a damaged last block.
+    const error = await withStandInXz(xz, dir, failBeforeEnd(image.size, 65_536, 1), () =>
+      flashService.flashNode({ clusterPath: plan, hostname, device: card.device, image: archive }),
     ).catch((e: unknown) => e);
     expect(error).toMatchObject({ problem: 'corrupt-archive' });
     expect((error as Error).message).toMatch(

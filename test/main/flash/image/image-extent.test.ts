@@ -40,6 +40,18 @@ describe('ImageExtent', () => {
     await expect(extent.waitFor(10_000, never)).resolves.toBeUndefined();
   });
 
+  it('lets a read that runs past the image end through once the image is complete', async () => {
+    const extent = new ImageExtent(10_000);
+    const outcomes = track([
+      extent.waitToRead(8192, 4096, never),
+      extent.waitToRead(0, 4096, never),
+    ]);
+    extent.grow(9999, false);
+    expect(await outcomes()).toEqual([null, true]);
+    extent.grow(10_000, true);
+    expect(await outcomes()).toEqual([true, true]);
+  });
+
   it('stops waiting when the job is cancelled', async () => {
     const extent = new ImageExtent(10_000);
     const cancel = new AbortController();
