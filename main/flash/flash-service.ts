@@ -2,8 +2,8 @@ import { type Cluster, type ClusterNode, hasErrors, validateCluster } from '../.
 import type { Drive } from '../../common/drives';
 import { KubeflashError, serializeError } from '../../common/errors';
 import { type ClusterWorkspace, loadPlan } from '../cluster';
-import { type BootPayload, payloadForTarget } from '../provision';
-import { cardResultOnceImageChecked } from './card-and-image';
+import { type BootPayload, buildNodePayload, profileTarget } from '../provision';
+import { cardResultOnceInputsHold } from './card-result';
 import { type CardSource, growingSource, linkGrowing, preparedSource } from './card-source';
 import { sourceDevice, targetRefusals } from './drive-constraints';
 import type { CatalogImage, GrowingImage, PreparedImage } from './image';
@@ -11,7 +11,13 @@ import { type ImageStepProgress, parseImageReference, resolveImage } from './ima
 import { type MintToken, secretsForCard } from './rebuild-secrets';
 import { StartedImage } from './started-image';
 import type { WriterConnection } from './writer/host';
-import type { CardIdentity, FlashProgress, FlashRequest, FlashResult } from './writer/protocol';
+import type {
+  BootPayloadMessage,
+  CardIdentity,
+  FlashProgress,
+  FlashRequest,
+  FlashResult,
+} from './writer/protocol';
 
 export type FlashStepProgress =
   { step: 'image'; progress: ImageStepProgress } | { step: 'card'; progress: FlashProgress };
@@ -100,6 +106,8 @@ export class FlashService {
       stopImage,
     );
     const locked = failureOf(request.secretsUnlocking ?? Promise.resolve(), stopImage);
+    let unlockEnded = false;
+    void locked.then(() => (unlockEnded = true));
     const progress = oneProgressStream(onProgress);
     const source = await this.#cardSource(
       imageText,
@@ -117,21 +125,37 @@ export class FlashService {
       const writer = await writerReady;
       const card = request.card ?? (await writer.identify(request.device));
       const flashedAt = this.deps.now?.() ?? new Date();
-      const unlockFailure = await locked;
-      if (unlockFailure) throw unlockFailure;
-      const secrets = await secretsForCard(
-        this.deps.workspace,
-        clusterPath,
-        cluster,
-        hostname,
-        this.deps.mintToken,
-      );
-      const { detected, payload } = await source.detect((target) =>
-        payloadForTarget(target, { cluster, node, secrets, flashedAt }),
-      );
+      const profile = await source.detect(profileTarget);
+      const payload = (async () => {
+        const unlockFailure = await locked;
+        if (unlockFailure) throw unlockFailure;
+        const secrets = await secretsForCard(
+          this.deps.workspace,
+          clusterPath,
+          cluster,
+          hostname,
+          this.deps.mintToken,
+        );
+        const { family } = profile.detected;
+        return buildNodePayload({
+          cluster,
+          node,
+          secrets,
+          flashedAt,
+          family,
+          options: profile.options,
+        });
+      })();
+      payload.catch(() => {}); // awaited below, or by the card's result
+      // While the secrets still unlock (the CLI derives its key as the card starts), the
+      // writer starts on everything but the boot area, and the payload follows. Not for an
+      // image still being decompressed: its card waits for the image anyway, and a second
+      // pass would only add to the time after it (bench: first card).
+      const follows = request.secretsUnlocking !== undefined && !unlockEnded && !source.growing;
+      const inline = follows ? null : await payload;
       const job = writer.flash(
         {
-          ...toFlashRequest(source.path, card, payload),
+          ...toFlashRequest(source.path, card, inline),
           ...(source.growing ? { imageGrowing: { size: source.size } } : {}),
         },
         (cardProgress) => progress.card(cardProgress, source.growing),
@@ -141,9 +165,16 @@ export class FlashService {
       const stopForwarding = source.growing?.extent.subscribe((bytes, complete) =>
         writer.imageExtent(job.jobId, bytes, complete),
       );
+      const delivered = follows
+        ? payload.then((made) => writer.payload(job.jobId, payloadMessage(made)))
+        : null;
       let result: FlashResult;
       try {
-        result = await cardResultOnceImageChecked(job, source.checked, (id) => writer.cancel(id));
+        result = await cardResultOnceInputsHold(
+          job,
+          Promise.all([source.checked, delivered]),
+          (id) => writer.cancel(id),
+        );
       } catch (error) {
         await this.deps.workspace.recordFlash(clusterPath, hostname, {
           ok: false,
@@ -154,7 +185,7 @@ export class FlashService {
         stopForwarding?.();
       }
       await this.deps.workspace.recordFlash(clusterPath, hostname, { ok: true, card });
-      return { hostname, device: request.device, family: detected.family, result };
+      return { hostname, device: request.device, family: profile.detected.family, result };
     } finally {
       await source.release();
     }
@@ -293,25 +324,28 @@ function failureOf(check: Promise<unknown>, stop: AbortController): Promise<unkn
   );
 }
 
-/** The request the app sends to the writer (payload base64-encoded, as over the socket). */
+/**
+ * The request the app sends to the writer; a null payload follows in a `payload` message
+ * (WriterConnection.payload).
+ */
 export function toFlashRequest(
   imagePath: string,
   card: CardIdentity,
-  payload: BootPayload,
+  payload: BootPayload | null,
   verify = true,
 ): FlashRequest {
+  return { imagePath, card, payload: payload && payloadMessage(payload), verify };
+}
+
+/** A boot payload as it crosses the socket (file contents base64-encoded). */
+export function payloadMessage(payload: BootPayload): BootPayloadMessage {
   return {
-    imagePath,
-    card,
-    payload: {
-      family: payload.family,
-      files: payload.files.map((f) => ({
-        path: f.path,
-        contentBase64: Buffer.from(f.content).toString('base64'),
-      })),
-      edits: payload.edits.map((e) => ({ path: e.path, ensure: e.ensure, remove: e.remove })),
-    },
-    verify,
+    family: payload.family,
+    files: payload.files.map((f) => ({
+      path: f.path,
+      contentBase64: Buffer.from(f.content).toString('base64'),
+    })),
+    edits: payload.edits.map((e) => ({ path: e.path, ensure: e.ensure, remove: e.remove })),
   };
 }
 

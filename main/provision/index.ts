@@ -4,4 +4,10 @@ export { bootstrapEntryPath, nodeBundle, nodeConfig } from './bundle';
 export { type DetectedOs, detectOs } from './detect';
 export { applyBootPayload, type DiskTarget, type PayloadMismatch, readBackPayload } from './disk';
 export * from './model';
-export { buildNodePayload, type NodePayloadRequest, payloadForTarget } from './node-payload';
+export {
+  buildNodePayload,
+  type ImageProfile,
+  type NodePayloadRequest,
+  payloadForTarget,
+  profileTarget,
+} from './node-payload';

@@ -30,16 +30,28 @@ export async function buildNodePayload(
   });
 }
 
-/** The payload for the OS that is actually on the image or card (never decided by file name). */
-export async function payloadForTarget(
-  target: DiskTarget,
-  request: NodePayloadRequest,
-): Promise<{ detected: DetectedOs; payload: BootPayload }> {
+/** What a payload depends on in an image: its OS, and how the image's own files spell things. */
+export interface ImageProfile {
+  detected: DetectedOs;
+  options: PayloadOptions;
+}
+
+/** Reads an image's (or card's) profile; needs no secrets, so it can run while they unlock. */
+export async function profileTarget(target: DiskTarget): Promise<ImageProfile> {
   const detected = await detectOs(target);
   const options: PayloadOptions =
     detected.format === 'cloud-init'
       ? { metaDataKey: await metaDataKeyStyle(target, detected) }
       : {};
+  return { detected, options };
+}
+
+/** The payload for the OS that is actually on the image or card (never decided by file name). */
+export async function payloadForTarget(
+  target: DiskTarget,
+  request: NodePayloadRequest,
+): Promise<{ detected: DetectedOs; payload: BootPayload }> {
+  const { detected, options } = await profileTarget(target);
   const payload = await buildNodePayload({ ...request, family: detected.family, options });
   return { detected, payload };
 }

@@ -27,11 +27,14 @@ process.on('unhandledRejection', (reason) => {
 runWriterProcess({
   rendezvousDir,
   identify: identifyCard,
-  execute: async (request, onProgress, signal, imageExtent) => {
+  execute: async (request, onProgress, signal, followUps) => {
     const device = request.card.device;
     log(`flashing ${device}`);
     try {
-      const result = await executeFlash(request, onProgress, signal, { imageExtent });
+      const result = await executeFlash(request, onProgress, signal, {
+        imageExtent: followUps.extent,
+        payload: followUps.payload,
+      });
       log(`${device} done: ${result.bytesWritten} bytes written`);
       return result;
     } catch (error) {

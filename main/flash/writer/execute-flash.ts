@@ -1,19 +1,24 @@
+import type { Disk } from 'file-disk';
+
 import { KubeflashError } from '../../../common/errors';
 import { applyBootPayload, type PayloadMismatch, readBackPayload } from '../../provision/disk';
 import { type BootPayload, osFamilies, type OsFamily } from '../../provision/model';
 import type { ImageExtent } from '../image/image-extent';
-import { ProgressMeter } from '../image/progress-meter';
+import { findBootArea, leaveOutAllButBootArea, leaveOutBootArea } from './boot-area';
 import { type CheckOptions, checkTarget } from './check-target';
 import { type DiscardReport, discardUnused } from './discard-unused';
 import { ejectCard, flushBuffers } from './eject';
 import {
   ConfiguredSource,
   decompressThenFlash,
-  type MultiDestinationProgress,
   type PipeSourceToDestinationsResult,
+  SourceDisk,
+  trimExtFreeBlocks,
 } from './etcher';
-import { AbortedError, flashDestination, imageSource } from './flash-targets';
-import type { FlashPhase, FlashProgress, FlashRequest, FlashResult } from './protocol';
+import { AbortedError, flashDestination, type GuardedFile, imageSource } from './flash-targets';
+import type { PendingPayload } from './pending-payload';
+import { progressReporter } from './progress-reporter';
+import type { BootPayloadMessage, FlashProgress, FlashRequest, FlashResult } from './protocol';
 
 export interface ExecuteOptions extends CheckOptions {
   /** Eject the card at the end (default true; loop devices and files are never ejected). */
@@ -24,6 +29,8 @@ export interface ExecuteOptions extends CheckOptions {
   onDiscarded?: (report: DiscardReport) => void;
   /** How far the image is, when the app is still decompressing it (request.imageGrowing). */
   imageExtent?: ImageExtent | null;
+  /** Where the payload comes, when the request came without it (request.payload null). */
+  payload?: PendingPayload | null;
 }
 
 const KiB = 1024;
@@ -44,6 +51,12 @@ const KiB = 1024;
  *    first) and compared with the payload, and the FAT must be clean;
  * 5. ejecting — buffers flushed, the card ejected where that means something.
  *
+ * A request without its payload (the app is still unlocking the secrets: `kubeflash flash`
+ * derives its key, a fraction of a second, as the card starts) is written in two such passes
+ * through the same open card: first everything but the boot area (boot-area.ts), with the
+ * partition table zeroed, then — configuring, once the payload came — the boot area. The key
+ * derivation then runs beside the bulk of the write instead of before it.
+ *
  * Left to itself, decompressThenFlash builds the configured view only when it can read the
  * source at random, and otherwise flashes the image unconfigured with a console warning. Here
  * the view (etcher-sdk's ConfiguredSource) is built explicitly, so the hook always runs, and the
@@ -59,8 +72,15 @@ export async function executeFlash(
   options: ExecuteOptions = {},
 ): Promise<FlashResult> {
   const device = request.card.device;
-  const payload = toBootPayload(request.payload);
-  const report = reporter(onProgress);
+  const inlinePayload = request.payload ? toBootPayload(request.payload) : null;
+  const pendingPayload = options.payload ?? null;
+  if (!inlinePayload && !pendingPayload) {
+    throw new KubeflashError(
+      'internal',
+      'The request says its boot payload follows, but the writer has no way to receive it.',
+    );
+  }
+  const report = progressReporter(onProgress);
   const cancelled = () => new KubeflashError('unavailable', 'Cancelled', device);
   try {
     report.phase('checking', 0, null);
@@ -70,48 +90,63 @@ export async function executeFlash(
     throwIfAborted(signal);
 
     const destination = flashDestination(target.info, signal);
+    destination.hold(); // one open card for every pass
     const image = imageSource(request.imagePath, signal, extent);
+    const pass = (configure: WritePass['configure']) =>
+      writePass({ image, destination, configure, request, options, report, signal });
     let configured = false;
-    // Built here rather than by decompressThenFlash (see above); `chunkSize` is also the
-    // granularity of what is left out (etcher-sdk's own default: 1 MiB). 4 KiB — a filesystem
-    // block, bmaptool's granularity — writes what the image holds and barely more; reads
-    // and writes within a range still go in 1 MiB pieces.
-    const source = new ConfiguredSource({
-      source: image,
-      shouldTrimPartitions: true,
-      createStreamFromDisk: true,
-      chunkSize: options.chunkSize ?? 4 * KiB,
-      configure: async (disk) => {
+    const configureWith = async (disk: Disk, payload: BootPayload) => {
+      throwIfAborted(signal);
+      await applyBootPayload(disk, payload);
+      // Always discarded; the report is only for whoever asked (`?.` would skip the call).
+      const discarded = await discardUnused(disk);
+      options.onDiscarded?.(discarded);
+      configured = true;
+      report.phase('writing', 0, null);
+    };
+    const inOnePass = async (payload: BootPayload) => {
+      await pass(async (disk, trimExt) => {
         report.phase('configuring', 0, null);
-        throwIfAborted(signal);
-        await applyBootPayload(disk, payload);
-        // Always discarded; the report is only for whoever asked (`?.` would skip the call).
-        const discarded = await discardUnused(disk);
-        options.onDiscarded?.(discarded);
-        configured = true;
-        report.phase('writing', 0, null);
-      },
-    });
-    const failures: Error[] = [];
-    let result: PipeSourceToDestinationsResult;
-    try {
-      result = await decompressThenFlash({
-        source,
-        destinations: [destination],
-        verify: request.verify,
-        // The cache holds raw images: never let etcher-sdk guess a format from the content.
-        asItIs: true,
-        trim: true,
-        onProgress: (progress) => report.etcher(progress),
-        onFail: (_destination, error) => failures.push(error),
+        await configureWith(disk, payload);
+        await trimExt();
       });
+      return payload;
+    };
+    const bootAreaLast = async (pending: PendingPayload) => {
+      await image.open();
+      const area = await findBootArea(new SourceDisk(image));
+      const imageSize = (await image.getMetadata()).size ?? 0;
+      // Nothing outside the boot area (a FAT-only image): one pass, once the payload came.
+      if (area.end >= imageSize) {
+        report.phase('configuring', 0, null);
+        return inOnePass(toBootPayload(await pending.wait(signal)));
+      }
+      await pass(async (disk, trimExt) => {
+        report.phase('writing', 0, null);
+        await discardUnused(disk);
+        await trimExt();
+        await leaveOutBootArea(disk, area); // last: it zeroes the partition table they read
+      });
+      report.phase('configuring', 0, null);
+      // The bulk of the card goes out of the kernel's and the reader's buffers while the
+      // payload is made; the flush after the boot area then has only that left.
+      await destination.sync();
+      const payload = toBootPayload(await pending.wait(signal));
+      await pass(async (disk) => {
+        await configureWith(disk, payload);
+        await leaveOutAllButBootArea(disk, area);
+      });
+      return payload;
+    };
+    let payload: BootPayload;
+    try {
+      payload = inlinePayload
+        ? await inOnePass(inlinePayload)
+        : await bootAreaLast(pendingPayload!);
     } finally {
-      // On success etcher-sdk has closed both; after a failure it may not have.
-      await Promise.allSettled([source.close(), image.close(), destination.close()]);
+      // On success etcher-sdk has closed the image; after a failure it may not have.
+      await Promise.allSettled([image.close(), destination.release()]);
     }
-    if (signal.aborted) throw cancelled();
-    const failure = failures[0] ?? result.failures.values().next().value;
-    if (failure) throw writeFailure(device, failure);
     if (!configured) {
       throw new KubeflashError(
         'internal',
@@ -119,7 +154,6 @@ export async function executeFlash(
         device,
       );
     }
-    report.finish();
 
     report.phase('reading-back', 0, null);
     await flushBuffers(target.info);
@@ -148,6 +182,57 @@ export async function executeFlash(
   }
 }
 
+interface WritePass {
+  image: GuardedFile;
+  destination: GuardedFile;
+  /**
+   * Changes the configured view before it is written: the payload, and what is left out;
+   * `trimExt` leaves out the free blocks of ext filesystems (etcher-sdk's `trim`).
+   */
+  configure: (disk: Disk, trimExt: () => Promise<void>) => Promise<void>;
+  request: FlashRequest;
+  options: ExecuteOptions;
+  report: ReturnType<typeof progressReporter>;
+  signal: AbortSignal;
+}
+
+/** Writes (and verifies) the allocated blocks of one configured view of the image. */
+async function writePass(pass: WritePass): Promise<void> {
+  const { image, destination, report, signal } = pass;
+  // Built here rather than by decompressThenFlash (see above); `chunkSize` is also the
+  // granularity of what is left out (etcher-sdk's own default: 1 MiB). 4 KiB — a filesystem
+  // block, bmaptool's granularity — writes what the image holds and barely more; reads
+  // and writes within a range still go in 1 MiB pieces.
+  const source: ConfiguredSource = new ConfiguredSource({
+    source: image,
+    // Trimmed from the hook instead, where the pass wants it (before the table is zeroed).
+    shouldTrimPartitions: false,
+    createStreamFromDisk: true,
+    chunkSize: pass.options.chunkSize ?? 4 * KiB,
+    configure: (disk) => pass.configure(disk, () => trimExtFreeBlocks(source)),
+  });
+  const failures: Error[] = [];
+  let result: PipeSourceToDestinationsResult;
+  try {
+    result = await decompressThenFlash({
+      source,
+      destinations: [destination],
+      verify: pass.request.verify,
+      // The cache holds raw images: never let etcher-sdk guess a format from the content.
+      asItIs: true,
+      trim: true,
+      onProgress: (progress) => report.etcher(progress),
+      onFail: (_destination, error) => failures.push(error),
+    });
+  } finally {
+    await Promise.allSettled([source.close(), image.close()]);
+  }
+  throwIfAborted(signal);
+  const failure = failures[0] ?? result.failures.values().next().value;
+  if (failure) throw writeFailure(pass.request.card.device, failure);
+  report.finish();
+}
+
 /** The extent of a growing image; a request and an extent must agree on it. */
 function growingImage(request: FlashRequest, extent: ImageExtent | null): ImageExtent | null {
   const announced = request.imageGrowing?.size ?? null;
@@ -165,7 +250,7 @@ function throwIfAborted(signal: AbortSignal): void {
 }
 
 /** The request's payload (base64 over the wire) as the disk layer takes it. */
-function toBootPayload(payload: FlashRequest['payload']): BootPayload {
+function toBootPayload(payload: BootPayloadMessage): BootPayload {
   if (!(osFamilies as readonly string[]).includes(payload.family)) {
     throw new KubeflashError(
       'invalid-request',
@@ -255,74 +340,4 @@ function readBackFailure(device: string, mismatches: PayloadMismatch[]): Kubefla
     `The boot files on ${device} do not read back as written — ${what}${more}. The card or reader may be faulty: flash this node again, preferably with another card.`,
     first.path ?? device,
   );
-}
-
-/**
- * Turns etcher-sdk's progress into the protocol's, one ProgressMeter per phase. Verification's
- * meter starts when the write's last report came (it starts right after the write), so its
- * first speed is not measured over a few microseconds.
- */
-function reporter(onProgress: (progress: FlashProgress) => void) {
-  let phase: FlashPhase = 'checking';
-  let lastEtcherAt = performance.now();
-  const meterFrom = (startedAt: number, total: number | null) => {
-    let first = true;
-    return new ProgressMeter({
-      total,
-      now: () => {
-        if (!first) return performance.now();
-        first = false;
-        return startedAt;
-      },
-    });
-  };
-  let meter = meterFrom(performance.now(), null);
-  const emit = (sample: ReturnType<ProgressMeter['sample']>) => {
-    onProgress({
-      phase,
-      bytes: sample.done,
-      total: sample.total ?? 0,
-      bytesPerSecond: sample.speed,
-      etaSeconds: sample.etaSeconds,
-    });
-  };
-  const enter = (next: FlashPhase, total: number | null, startedAt: number) => {
-    phase = next;
-    meter = meterFrom(startedAt, total);
-  };
-  return {
-    /** A phase without byte progress of its own (checking, configuring, reading back, ejecting). */
-    phase(next: FlashPhase, done: number, total: number | null) {
-      if (next !== phase) enter(next, total, performance.now());
-      else meter.total = total;
-      meter.update(done);
-      emit(meter.sample());
-    },
-    etcher(progress: MultiDestinationProgress) {
-      const next: FlashPhase = progress.type === 'verifying' ? 'verifying' : 'writing';
-      const total = (progress.sparse ? progress.blockmappedSize : progress.size) ?? null;
-      const done = progress.sparse ? progress.bytes : progress.position;
-      const previousAt = lastEtcherAt;
-      lastEtcherAt = performance.now();
-      if (next !== phase) {
-        if (phase === 'writing') this.finish();
-        // Verification starts when etcher-sdk's last report of the write came.
-        enter(next, total, previousAt);
-        meter.update(done);
-        emit(meter.sample());
-        return;
-      }
-      if (total !== null) meter.total = total;
-      const sample = meter.update(done);
-      if (sample) emit(sample);
-    },
-    /** Closes the writing or verifying phase at 100 %, so no listener sees it stop short. */
-    finish() {
-      if (phase !== 'writing' && phase !== 'verifying') return;
-      const sample = meter.sample();
-      if (sample.total === null || sample.done >= sample.total) return emit(sample);
-      meter.update(sample.total);
-      emit({ ...meter.sample(), etaSeconds: 0 });
-    },
-  };
 }

@@ -58,6 +58,31 @@ function guarded<Base extends SourceDestinationClass>(base: Base) {
     protected signal!: AbortSignal;
     /** Bytes handed to the target and accepted by it (what the card really had written). */
     bytesWritten = 0;
+    #held = false;
+
+    /**
+     * Keeps the target open through etcher-sdk's close (each write pass ends with one), so the
+     * next pass writes through the same exclusive handle: nobody else can open the card in
+     * between, and etcher-sdk's open step (diskpart clean, on Windows) runs once.
+     */
+    hold(): void {
+      this.#held = true;
+    }
+
+    /** Makes sure what was written reached the target (fsync; it must be open). */
+    async sync(): Promise<void> {
+      await this.fileHandle.sync();
+    }
+
+    /** Closes a held target. */
+    async release(): Promise<void> {
+      this.#held = false;
+      await this.close();
+    }
+
+    override async close(): Promise<void> {
+      if (!this.#held) await super.close();
+    }
 
     override async read(
       buffer: Buffer,
@@ -84,7 +109,12 @@ function guarded<Base extends SourceDestinationClass>(base: Base) {
 }
 
 /** What the writer reads from and writes to: etcher-sdk's File, counting what was written. */
-export type GuardedFile = File & { readonly bytesWritten: number };
+export type GuardedFile = File & {
+  readonly bytesWritten: number;
+  hold(): void;
+  sync(): Promise<void>;
+  release(): Promise<void>;
+};
 
 /**
  * The raw image, read-only, stopping at the next chunk once the job is cancelled. With an

@@ -8,6 +8,7 @@ import { KubeflashError } from '../../../common/errors';
 import { MessageChannel } from './channel';
 import {
   type AppMessage,
+  type BootPayloadMessage,
   type CardIdentity,
   type FlashProgress,
   type FlashRequest,
@@ -118,6 +119,12 @@ export class WriterConnection {
   imageExtent(jobId: string, bytes: number, complete: boolean): void {
     if (!this.#jobs.has(jobId)) return; // the job ended already
     this.channel.send({ type: 'image-extent', jobId, bytes, complete });
+  }
+
+  /** Sends the boot payload of a job whose request came without it (FlashRequest.payload null). */
+  payload(jobId: string, payload: BootPayloadMessage): void {
+    if (!this.#jobs.has(jobId)) return; // the job ended already
+    this.channel.send({ type: 'payload', jobId, payload });
   }
 
   cancel(jobId: string): void {

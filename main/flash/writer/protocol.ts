@@ -7,7 +7,7 @@ import { SerializedError } from '../../../common/errors';
  * Unix socket (named pipe on Windows) in a private folder. The app listens; the writer connects
  * and proves itself with the one-time secret the app left for it in that folder.
  */
-export const writerProtocolVersion = 1;
+export const writerProtocolVersion = 2;
 
 const JobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 
@@ -26,6 +26,24 @@ export const BootFileMessage = z
   .object({ path: z.string().min(1).max(255), contentBase64: z.string() })
   .strict();
 
+/** A node's boot payload as it crosses the socket (file contents in base64). */
+export const BootPayloadMessage = z
+  .object({
+    family: z.string(),
+    files: z.array(BootFileMessage).max(200),
+    edits: z.array(
+      z
+        .object({
+          path: z.literal('cmdline.txt'),
+          ensure: z.array(z.string()),
+          remove: z.array(z.string()),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+export type BootPayloadMessage = z.infer<typeof BootPayloadMessage>;
+
 export const FlashRequest = z
   .object({
     /** The decompressed image in the app's cache. */
@@ -40,21 +58,12 @@ export const FlashRequest = z
       .strict()
       .optional(),
     card: CardIdentity,
-    payload: z
-      .object({
-        family: z.string(),
-        files: z.array(BootFileMessage).max(200),
-        edits: z.array(
-          z
-            .object({
-              path: z.literal('cmdline.txt'),
-              ensure: z.array(z.string()),
-              remove: z.array(z.string()),
-            })
-            .strict(),
-        ),
-      })
-      .strict(),
+    /**
+     * Null: the payload follows in a `payload` message (the app is still unlocking the secrets
+     * it is made from). The writer then writes everything but the boot partition and the
+     * partition table first, and those once the payload is there (see execute-flash.ts).
+     */
+    payload: BootPayloadMessage.nullable(),
     verify: z.boolean().default(true),
   })
   .strict();
@@ -107,6 +116,8 @@ export const AppMessage = z.discriminatedUnion('type', [
       complete: z.boolean(),
     })
     .strict(),
+  /** The payload of a job whose request had none (FlashRequest.payload null). */
+  z.object({ type: z.literal('payload'), jobId: JobId, payload: BootPayloadMessage }).strict(),
   z.object({ type: z.literal('ping') }).strict(),
   z.object({ type: z.literal('shutdown') }).strict(),
 ]);

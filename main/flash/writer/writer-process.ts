@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { KubeflashError, serializeError } from '../../../common/errors';
 import { ImageExtent } from '../image/image-extent';
 import { MessageChannel } from './channel';
+import { PendingPayload } from './pending-payload';
 import {
   AppMessage,
   type CardIdentity,
@@ -15,15 +16,20 @@ import {
   writerProtocolVersion,
 } from './protocol';
 
-/**
- * What actually writes a card; the writer process only carries requests and results (and, for
- * an image still being decompressed, how far it is: `extent`, else null).
- */
+/** What the app sends a job after its request, each null when the request needs none. */
+export interface JobFollowUps {
+  /** How far an image still being decompressed is (FlashRequest.imageGrowing). */
+  extent: ImageExtent | null;
+  /** The boot payload, when the request came without it (FlashRequest.payload null). */
+  payload: PendingPayload | null;
+}
+
+/** What actually writes a card; the writer process only carries requests and results. */
 export type FlashExecutor = (
   request: FlashRequest,
   onProgress: (progress: FlashProgress) => void,
   signal: AbortSignal,
-  extent: ImageExtent | null,
+  followUps: JobFollowUps,
 ) => Promise<FlashResult>;
 
 /** Reads a card's identity; the same function re-checks it just before a write. */
@@ -56,7 +62,7 @@ export async function runWriterProcess(options: WriterProcessOptions): Promise<v
     socket.once('connect', resolve);
     socket.once('error', reject);
   });
-  const jobs = new Map<string, { controller: AbortController; extent: ImageExtent | null }>();
+  const jobs = new Map<string, { controller: AbortController } & JobFollowUps>();
   const channel: MessageChannel<typeof AppMessage, WriterMessage> = new MessageChannel({
     socket,
     incoming: AppMessage,
@@ -80,6 +86,8 @@ export async function runWriterProcess(options: WriterProcessOptions): Promise<v
           return jobs.get(message.jobId)?.controller.abort();
         case 'image-extent':
           return jobs.get(message.jobId)?.extent?.grow(message.bytes, message.complete);
+        case 'payload':
+          return jobs.get(message.jobId)?.payload?.deliver(message.payload);
         case 'shutdown':
           return channel.close('the app asked the writer to stop');
         case 'ping':
@@ -92,14 +100,17 @@ export async function runWriterProcess(options: WriterProcessOptions): Promise<v
   async function runJob(jobId: string, request: FlashRequest) {
     if (jobs.has(jobId)) return;
     const controller = new AbortController();
-    const extent = request.imageGrowing ? new ImageExtent(request.imageGrowing.size) : null;
-    jobs.set(jobId, { controller, extent });
+    const followUps: JobFollowUps = {
+      extent: request.imageGrowing ? new ImageExtent(request.imageGrowing.size) : null,
+      payload: request.payload ? null : new PendingPayload(),
+    };
+    jobs.set(jobId, { controller, ...followUps });
     try {
       const result = await options.execute(
         request,
         (progress) => channel.send({ type: 'progress', jobId, progress }),
         controller.signal,
-        extent,
+        followUps,
       );
       channel.send({ type: 'done', jobId, result });
     } catch (error) {

@@ -11,7 +11,7 @@ import { FlashService, type FlashStepProgress } from '../../../main/flash/flash-
 import { multiThreadedXz } from '../../../main/flash/image/system-tools';
 import { StartedImage } from '../../../main/flash/started-image';
 import type { WriterConnection } from '../../../main/flash/writer/host';
-import type { FlashRequest } from '../../../main/flash/writer/protocol';
+import type { BootPayloadMessage, FlashRequest } from '../../../main/flash/writer/protocol';
 import {
   type FixtureImage,
   makeFixtureImage,
@@ -35,13 +35,18 @@ const card: Drive = {
 };
 
 /**
- * A writer that records what it was asked to write (with the extents of a growing image, and
- * cancels) and reports success at once.
+ * A writer that records what it was asked to write (with the extents of a growing image, a
+ * payload that follows its request, and cancels) and reports success once it has a payload.
  */
 function recordingWriter() {
   const requests: FlashRequest[] = [];
   const extents: string[] = [];
+  const payloads: { jobId: string; payload: BootPayloadMessage }[] = [];
   const cancelled: string[] = [];
+  const jobs = new Map<
+    string,
+    { payload: (message: BootPayloadMessage) => void; cancel: () => void }
+  >();
   const writer = {
     identify: async (device: string) => ({
       device,
@@ -51,21 +56,31 @@ function recordingWriter() {
     }),
     flash: (request: FlashRequest) => {
       requests.push(request);
-      return {
-        jobId: `job-${requests.length}`,
-        result: Promise.resolve({
-          bytesWritten: 1,
-          verified: true,
-          bootFilesVerified: request.payload.files.length,
-          ejected: false,
-        }),
-      };
+      const jobId = `job-${requests.length}`;
+      const payload = new Promise<BootPayloadMessage>((resolve, reject) => {
+        if (request.payload) resolve(request.payload);
+        jobs.set(jobId, { payload: resolve, cancel: () => reject(new Error('Cancelled')) });
+      });
+      const result = payload.then((message) => ({
+        bytesWritten: 1,
+        verified: true,
+        bootFilesVerified: message.files.length,
+        ejected: false,
+      }));
+      return { jobId, result };
     },
     imageExtent: (jobId: string, bytes: number, complete: boolean) =>
       extents.push(`${jobId} ${bytes}${complete ? ' complete' : ''}`),
-    cancel: (jobId: string) => cancelled.push(jobId),
+    payload: (jobId: string, message: BootPayloadMessage) => {
+      payloads.push({ jobId, payload: message });
+      jobs.get(jobId)?.payload(message);
+    },
+    cancel: (jobId: string) => {
+      cancelled.push(jobId);
+      jobs.get(jobId)?.cancel();
+    },
   };
-  return { writer: writer as unknown as WriterConnection, requests, extents, cancelled };
+  return { writer: writer as unknown as WriterConnection, requests, extents, payloads, cancelled };
 }
 
 /** Resolves once `ready` holds, polling every 10 ms, at most `limitMs`. */
@@ -89,7 +104,7 @@ describe('FlashService with the unlock under way', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   function service(workspace: ClusterWorkspace, cacheName: string) {
-    const { writer, requests, extents, cancelled } = recordingWriter();
+    const { writer, requests, extents, payloads, cancelled } = recordingWriter();
     const flashService = new FlashService({
       workspace,
       writer: async () => writer,
@@ -97,14 +112,14 @@ describe('FlashService with the unlock under way', () => {
       catalog: async () => [],
       cache: { dir: join(dir, cacheName), maxBytes: 4 * GiB },
     });
-    return { flashService, requests, extents, cancelled };
+    return { flashService, requests, extents, payloads, cancelled };
   }
 
-  it('prepares the image while the secrets unlock, and makes the payload only once they are', async (ctx) => {
+  it('prepares the image and starts the card while the secrets unlock; the payload follows', async (ctx) => {
     requireFixtureTools(ctx);
     const image: FixtureImage = await makeFixtureImage('raspios-bookworm', dir);
     const workspace = new ClusterWorkspace();
-    const { flashService, requests } = service(workspace, 'cache-1');
+    const { flashService, requests, payloads } = service(workspace, 'cache-1');
     let startUnlock!: () => void;
     const unlocking = new Promise<void>((resolve) => {
       startUnlock = resolve;
@@ -125,17 +140,66 @@ describe('FlashService with the unlock under way', () => {
     const hashed = () =>
       steps.some((s) => s.step === 'image' && s.progress.bytesRead === image.size);
     expect(await until(hashed)).toBe(true);
-    // …but nothing is written before they are unlocked.
+    // …and the card is started without its payload, which cannot be made yet.
+    expect(await until(() => requests.length === 1)).toBe(true);
+    expect(requests[0]!.payload).toBeNull();
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(requests).toHaveLength(0);
+    expect(payloads).toHaveLength(0);
 
     startUnlock();
     const outcome = await flashing;
     expect(outcome).toMatchObject({ hostname, device: card.device, family: image.family });
     expect(requests).toHaveLength(1);
-    const firstrun = requests[0]!.payload.files.find((f) => f.path === 'firstrun.sh');
+    expect(payloads.map((p) => p.jobId)).toEqual(['job-1']);
+    const firstrun = payloads[0]!.payload.files.find((f) => f.path === 'firstrun.sh');
     expect(Buffer.from(firstrun!.contentBase64, 'base64').toString('utf8')).toContain(hostname);
     expect(recordedStatus(plan, hostname)).toBe('flashed');
+  }, 60_000);
+
+  it('a wrong passphrase found after the card started cancels it, is the error, and marks the node', async (ctx) => {
+    requireFixtureTools(ctx);
+    const image = await makeFixtureImage('raspios-bookworm', dir, { fileName: 'late-fail.img' });
+    const workspace = new ClusterWorkspace();
+    const { flashService, requests, payloads, cancelled } = service(workspace, 'cache-late');
+    let failUnlock!: () => void;
+    const unlocking = new Promise<void>((resolve) => {
+      failUnlock = resolve;
+    }).then(() => workspace.unlock(plan, 'not the passphrase'));
+    const flashing = flashService.flashNode({
+      clusterPath: plan,
+      hostname,
+      device: card.device,
+      image: image.path,
+      secretsUnlocking: unlocking,
+    });
+    flashing.catch(() => {});
+    expect(await until(() => requests.length === 1)).toBe(true);
+    failUnlock();
+    await expect(flashing).rejects.toThrow(/Wrong passphrase/);
+    expect(cancelled).toEqual(['job-1']);
+    expect(payloads).toHaveLength(0);
+    // The card was partly written (without a partition table): the node must be flashed again.
+    expect(recordedStatus(plan, hostname)).toBe('flash-failed');
+  }, 60_000);
+
+  it('with the secrets unlocked, the payload goes with the request', async (ctx) => {
+    requireFixtureTools(ctx);
+    const image = await makeFixtureImage('raspios-bookworm', dir, { fileName: 'unlocked.img' });
+    const workspace = new ClusterWorkspace();
+    await workspace.unlock(plan, passphrase);
+    const { flashService, requests, payloads } = service(workspace, 'cache-unlocked');
+    // Also when an unlock was passed, if it has ended by the time the card starts.
+    for (const secretsUnlocking of [undefined, Promise.resolve()]) {
+      await flashService.flashNode({
+        clusterPath: plan,
+        hostname,
+        device: card.device,
+        image: image.path,
+        secretsUnlocking,
+      });
+    }
+    expect(requests.map((r) => r.payload?.family)).toEqual([image.family, image.family]);
+    expect(payloads).toHaveLength(0);
   }, 60_000);
 
   it('a failed unlock stops the image preparation and is the error', async (ctx) => {
@@ -244,6 +308,27 @@ describe('FlashService with the unlock under way', () => {
     expect(again.family).toBe(image.family);
     expect(requests[1]!.imageGrowing).toBeUndefined(); // from the cache now
     expect(requests[1]!.imagePath).toContain(join('cache-one-pass', 'images'));
+  }, 60_000);
+
+  it('a card from an image still being decompressed waits for the unlock: its payload goes with the request', async (ctx) => {
+    const { xz, image, archive, flashService, requests, payloads } = await xzCase(
+      ctx,
+      'slow-unlock',
+    );
+    const outcome = await withStandInXz(xz, dir, pauseAfterFirstMiB(1), () =>
+      flashService.flashNode({
+        clusterPath: plan,
+        hostname,
+        device: card.device,
+        image: archive,
+        // Unlocked already (xzCase), but the flash is told of an unlock that ends later.
+        secretsUnlocking: new Promise((resolve) => setTimeout(resolve, 1_500)),
+      }),
+    );
+    expect(outcome.family).toBe(image.family);
+    expect(requests[0]!.imageGrowing).toEqual({ size: image.size });
+    expect(requests[0]!.payload?.family).toBe(image.family);
+    expect(payloads).toHaveLength(0);
   }, 60_000);
 
   it('a preparation started early relays its growing image, also one that grew before the flash followed', async (ctx) => {

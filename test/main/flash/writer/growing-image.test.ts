@@ -1,8 +1,7 @@
-import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { ImageExtent } from '../../../../main/flash/image/image-extent';
 import { executeFlash } from '../../../../main/flash/writer/execute-flash';
@@ -14,14 +13,12 @@ import {
   expectImageOutsideBoot,
   flashRequest,
   fsckBoot,
-  LoopDevices,
   MiB,
   nodePayload,
   phasesOf,
   readBootWithMtools,
   requireLoopDevices,
-  type TestCluster,
-  testCluster,
+  writerLab,
 } from './writer-fixtures';
 
 /** An extent that counts the reads that had to wait for the image to grow. */
@@ -64,30 +61,18 @@ async function decompressSlowly(
 // One pass from archive to card: the writer starts while the app still decompresses the image
 // and reads each range only once the image reaches past it.
 describe('executeFlash from an image still being decompressed', () => {
-  let dir: string;
-  let lab: TestCluster;
+  const lab = writerLab('growing');
+  const { loops } = lab;
   let whole: FixtureImage | null = null;
-  const loops = new LoopDevices();
-
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'kubeflash-growing-'));
-    lab = await testCluster();
-  }, 60_000);
-  afterEach(async () => {
-    await loops.detachAll();
-  });
-  afterAll(async () => {
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
 
   /** The image the tests decompress (made once, when the tools are there). */
   async function fixture(): Promise<FixtureImage> {
-    whole ??= await makeFixtureImage('raspios-bookworm', dir, { fileName: 'whole.img' });
+    whole ??= await makeFixtureImage('raspios-bookworm', lab.dir, { fileName: 'whole.img' });
     return whole;
   }
 
   async function cardFor(image: FixtureImage, name: string) {
-    const device = await loops.attach(await blankCard(join(dir, name), image.size + 4 * MiB));
+    const device = await loops.attach(await blankCard(join(lab.dir, name), image.size + 4 * MiB));
     return { device, identity: await identifyCard(device) };
   }
 
@@ -96,7 +81,7 @@ describe('executeFlash from an image still being decompressed', () => {
     const image = await fixture();
     const { payload } = await nodePayload(lab, image.path, 2);
     const { identity } = await cardFor(image, `${name}-card.img`);
-    const growing = join(dir, `${name}.img`);
+    const growing = join(lab.dir, `${name}.img`);
     const extent = new WatchedExtent(image.size);
     await decompressSlowly(image, growing, extent, { stopAt: image.size / 2 });
     const flashing = executeFlash(
@@ -115,7 +100,7 @@ describe('executeFlash from an image still being decompressed', () => {
     const image = await fixture();
     const { payload } = await nodePayload(lab, image.path, 1);
     const { device, identity } = await cardFor(image, 'card.img');
-    const growing = join(dir, 'growing.img');
+    const growing = join(lab.dir, 'growing.img');
     await rm(growing, { force: true });
     await (await open(growing, 'w')).close();
     const extent = new WatchedExtent(image.size);
@@ -147,12 +132,12 @@ describe('executeFlash from an image still being decompressed', () => {
       'ejecting',
     ]);
     // A read that ran ahead would have found holes (zeros) where the image has data.
-    await expectImageOutsideBoot(device, image, dir);
-    const onCard = await readBootWithMtools(device, image.boot!.offset, dir);
+    await expectImageOutsideBoot(device, image, lab.dir);
+    const onCard = await readBootWithMtools(device, image.boot!.offset, lab.dir);
     for (const file of payload.files) {
       expect(onCard.get(file.path), file.path).toEqual(Buffer.from(file.content));
     }
-    expect((await fsckBoot(device, image.boot!, dir)).code).toBe(0);
+    expect((await fsckBoot(device, image.boot!, lab.dir)).code).toBe(0);
   }, 60_000);
 
   it('a cancel while the writer waits for the image ends the job', async (ctx) => {
@@ -175,7 +160,7 @@ describe('executeFlash from an image still being decompressed', () => {
   it('the request and the writer must agree on whether the image is growing', async () => {
     const identity = { device: '/dev/null', size: 1, serial: null, firstMiBSha256: '0'.repeat(64) };
     const payload = { family: 'ubuntu' as const, files: [], edits: [] };
-    const image = { path: join(dir, 'never-read.img'), size: 4 * MiB };
+    const image = { path: join(lab.dir, 'never-read.img'), size: 4 * MiB };
     await expect(
       executeFlash(
         { ...flashRequest(image.path, identity, payload), imageGrowing: { size: image.size } },

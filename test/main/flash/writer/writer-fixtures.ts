@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, open, readFile, rm, stat, symlink, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 
 import { type Cluster, createCluster } from '../../../../common/cluster';
 import { generateClusterSecrets } from '../../../../main/cluster';
@@ -110,6 +111,37 @@ export async function allocatedBytes(path: string): Promise<number> {
   return (await stat(path)).blocks * 512;
 }
 
+/**
+ * A writer test file's lab, its hooks registered: a scratch folder (removed at the end), a
+ * cluster with its secrets (a TestCluster itself) and loop devices detached after each test.
+ * `dir`, `cluster` and `secrets` are set before the first test.
+ */
+export function writerLab(name: string) {
+  let dir = '';
+  let made: TestCluster | null = null;
+  const loops = new LoopDevices();
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), `kubeflash-${name}-`));
+    made = await testCluster();
+  }, 60_000);
+  afterEach(() => loops.detachAll());
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+  return {
+    loops,
+    get dir() {
+      return dir;
+    },
+    get cluster() {
+      return made!.cluster;
+    },
+    get secrets() {
+      return made!.secrets;
+    },
+  };
+}
+
 export interface TestCluster {
   cluster: Cluster;
   secrets: Secrets;
@@ -202,6 +234,34 @@ export async function sameRange(a: string, b: string, start: number, end: number
     if (!x.equals(y)) return false;
   }
   return true;
+}
+
+/** The phases of a card whose payload came after its request: the boot area is written last. */
+export const bootAreaLastPhases = [
+  'checking',
+  'writing',
+  'verifying',
+  'configuring',
+  'writing',
+  'verifying',
+  'reading-back',
+  'ejecting',
+];
+
+/** Each payload file is on the device's boot partition (read with mtools), and its FAT is clean. */
+export async function expectPayloadOnCard(
+  device: string,
+  boot: ImageRegion,
+  payload: BootPayload,
+  dir: string,
+): Promise<Map<string, Buffer>> {
+  const onCard = await readBootWithMtools(device, boot.offset, dir);
+  for (const file of payload.files) {
+    expect(onCard.get(file.path), file.path).toEqual(Buffer.from(file.content));
+  }
+  const fsck = await fsckBoot(device, boot, dir);
+  expect(fsck.code, fsck.stdout + fsck.stderr).toBe(0);
+  return onCard;
 }
 
 /** Progress events grouped by phase, in the order the phases came. */

@@ -8,12 +8,15 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { KubeflashError } from '../../../../common/errors';
+import { payloadMessage } from '../../../../main/flash/flash-service';
 import { startWriter, type WriterConnection } from '../../../../main/flash/writer/host';
 import { identifyCard } from '../../../../main/flash/writer/identify-card';
 import type { FlashProgress } from '../../../../main/flash/writer/protocol';
 import { makeFixtureImage } from '../../../support/fixture-images';
 import {
   blankCard,
+  bootAreaLastPhases,
+  expectPayloadOnCard,
   flashRequest,
   fsckBoot,
   LoopDevices,
@@ -150,6 +153,32 @@ describe('the writer process (out/main/writer.js)', () => {
       const sample = Buffer.from(file.content).toString('base64').slice(0, 40);
       if (sample.length >= 20) expect(stderr()).not.toContain(sample);
     }
+  }, 120_000);
+
+  it('writes a card whose payload the app sends after the request, boot area last', async (ctx) => {
+    requireLoopDevices(ctx);
+    const image = await makeFixtureImage('raspios-bookworm', dir, { fileName: 'follows.img' });
+    const { payload } = await nodePayload(lab, image.path, 2);
+    const device = await loops.attach(await blankCard(join(dir, 'follows-card.img'), image.size));
+    const { connection } = await start();
+    const events: FlashProgress[] = [];
+    let payloadSent = false;
+    const job = connection.flash(
+      flashRequest(image.path, await connection.identify(device), null),
+      (p) => {
+        events.push(p);
+        // The writer waits for the payload once the rest of the card is written.
+        if (p.phase === 'configuring' && !payloadSent) {
+          payloadSent = true;
+          connection.payload(job.jobId, payloadMessage(payload));
+        }
+      },
+    );
+    const result = await job.result;
+    expect(result).toMatchObject({ verified: true, ejected: false });
+    expect(phasesOf(events)).toEqual(bootAreaLastPhases);
+    await expectPayloadOnCard(device, image.boot!, payload, dir);
+    connection.close();
   }, 120_000);
 
   it('exits when the app goes away without saying so', async () => {

@@ -9,7 +9,11 @@ import {
   type WriterConnection,
   type WriterRendezvous,
 } from '../../../../main/flash/writer/host';
-import type { FlashRequest, FlashResult } from '../../../../main/flash/writer/protocol';
+import {
+  type FlashRequest,
+  type FlashResult,
+  writerProtocolVersion,
+} from '../../../../main/flash/writer/protocol';
 import { type FlashExecutor, runWriterProcess } from '../../../../main/flash/writer/writer-process';
 
 const request: FlashRequest = {
@@ -117,7 +121,7 @@ describe('writer protocol', () => {
 
   it('tells the job how far a growing image is, in order, until it is complete', async () => {
     const seen: string[] = [];
-    const { connection } = await start(async (req, _progress, signal, extent) => {
+    const { connection } = await start(async (req, _progress, signal, { extent }) => {
       expect(req.imageGrowing).toEqual({ size: 3000 });
       expect(extent?.size).toBe(3000);
       await extent!.waitFor(2000, signal);
@@ -137,12 +141,42 @@ describe('writer protocol', () => {
   });
 
   it('gives a job for a complete image no extent', async () => {
-    const { connection } = await start(async (req, _progress, _signal, extent) => {
+    const { connection } = await start(async (req, _progress, _signal, { extent, payload }) => {
       expect(req.imageGrowing).toBeUndefined();
       expect(extent).toBeNull();
+      expect(payload, 'the payload came with the request').toBeNull();
       return result;
     });
     expect(await connection.flash(request, () => {}).result).toEqual(result);
+  });
+
+  it('hands a job the payload its request came without, once, when the app sends it', async () => {
+    const seen: string[] = [];
+    const { connection } = await start(async (req, _progress, signal, { payload }) => {
+      expect(req.payload).toBeNull();
+      seen.push('started without a payload');
+      const delivered = await payload!.wait(signal);
+      seen.push(`payload for ${delivered.family}: ${delivered.files.map((f) => f.path).join()}`);
+      return result;
+    });
+    const job = connection.flash({ ...request, payload: null }, () => {});
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(seen).toEqual(['started without a payload']);
+    connection.payload(job.jobId, request.payload!);
+    expect(await job.result).toEqual(result);
+    expect(seen).toEqual(['started without a payload', 'payload for ubuntu: user-data']);
+    // A finished job's payload goes nowhere (and fails nothing).
+    connection.payload(job.jobId, request.payload!);
+  });
+
+  it('a job waiting for its payload is cancelled like any other', async () => {
+    const { connection } = await start(async (_req, _progress, signal, { payload }) => {
+      await payload!.wait(signal);
+      return result;
+    });
+    const job = connection.flash({ ...request, payload: null }, () => {});
+    setTimeout(() => connection.cancel(job.jobId), 20);
+    await expect(job.result).rejects.toThrow('Cancelled');
   });
 
   it('refuses a connection without the secret and gives up after the timeout', async () => {
@@ -152,7 +186,7 @@ describe('writer protocol', () => {
         const socket = connect(rv.socketPath);
         socket.on('error', () => {});
         socket.write(
-          `${JSON.stringify({ type: 'hello', secret: 'f'.repeat(64), version: 1, pid: 1 })}\n`,
+          `${JSON.stringify({ type: 'hello', secret: 'f'.repeat(64), version: writerProtocolVersion, pid: 1 })}\n`,
         );
       },
     });
@@ -182,7 +216,9 @@ describe('writer protocol', () => {
           const socket = connect(rv.socketPath);
           socket.on('close', () => (writerSocketClosed = true));
           socket.resume(); // read (and drop) the app's pings, so its hang-up is seen
-          socket.write(`${JSON.stringify({ type: 'hello', secret, version: 1, pid: 1 })}\n`);
+          socket.write(
+            `${JSON.stringify({ type: 'hello', secret, version: writerProtocolVersion, pid: 1 })}\n`,
+          );
           // …and then never a word: a hung writer.
         })();
       },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { cardResultOnceImageChecked } from '../../../main/flash/card-and-image';
+import { cardResultOnceInputsHold } from '../../../main/flash/card-result';
 import type { FlashResult } from '../../../main/flash/writer/protocol';
 
 const written: FlashResult = {
@@ -25,7 +25,7 @@ function run() {
   const card = later<FlashResult>();
   const image = later<string>();
   const cancelled: string[] = [];
-  const outcome = cardResultOnceImageChecked(
+  const outcome = cardResultOnceInputsHold(
     { jobId: 'job-1', result: card.promise },
     image.promise,
     (id) => cancelled.push(id),
@@ -34,7 +34,7 @@ function run() {
   return { card, image, cancelled, outcome };
 }
 
-describe('a card written while its image is still being checked', () => {
+describe('a card written while its image is still being checked (or its payload made)', () => {
   it('is done only once the image checked out too', async () => {
     const { card, image, cancelled, outcome } = run();
     card.resolve(written);
