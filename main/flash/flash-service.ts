@@ -122,10 +122,13 @@ export class FlashService {
       if (refused) throw refused;
       // Again with what is known now: the image's size and the drive it is on.
       this.#checkTarget(request, await drives, { rawPath: source.path, size: source.size });
+      // The OS is detected in the image while the writer starts (it is what a card waits for).
+      const profiled = source.detect(profileTarget);
+      profiled.catch(() => {}); // awaited below; not unhandled if the writer fails first
       const writer = await writerReady;
       const card = request.card ?? (await writer.identify(request.device));
       const flashedAt = this.deps.now?.() ?? new Date();
-      const profile = await source.detect(profileTarget);
+      const profile = await profiled;
       const payload = (async () => {
         const unlockFailure = await locked;
         if (unlockFailure) throw unlockFailure;
