@@ -11,11 +11,16 @@ import { launchChromium } from '../support/chromium';
 import { hasCommand, isRoot, requirePrerequisite } from '../support/prerequisites';
 import { type ServedApp, startServe } from '../support/serve';
 
-/** Waits until the kernel really detached a loop device; else fails naming who holds it. */
-async function kernelDetached(device: string, timeoutMs: number): Promise<void> {
+/**
+ * Waits until the kernel really detached a loop device from `file`; else fails naming who holds
+ * it. The device's name may be taken for another file at once (other tests run beside this).
+ */
+async function kernelDetached(device: string, file: string, timeoutMs: number): Promise<void> {
   const attachedFile = `/sys/block/${basename(device)}/loop/backing_file`;
+  const stillOurs = () =>
+    existsSync(attachedFile) && readFileSync(attachedFile, 'utf8').includes(file);
   const deadline = Date.now() + timeoutMs;
-  while (existsSync(attachedFile)) {
+  while (stillOurs()) {
     if (Date.now() > deadline) {
       throw new Error(`the kernel has not detached ${device}; open by: ${holdersOf(device)}`);
     }
@@ -101,12 +106,15 @@ describe('web UI end to end', () => {
       .toBe(String(96 * 1024 * 1024));
     expect(await row.textContent()).toContain('96.0 MiB');
 
+    const ours = page.locator('tr', { hasText: image });
+    expect(await ours.count(), 'the row names the backing file').toBe(1);
     execFileSync('losetup', ['-d', device]);
     attached.splice(attached.indexOf(device), 1);
     // The kernel detaches a loop device only once nobody has it open (else it defers): that is
     // the machine's doing, not the app's, so it is awaited and explained first.
-    await kernelDetached(device, 15_000);
-    await row.waitFor({ state: 'detached', timeout: 15_000 });
+    await kernelDetached(device, image, 15_000);
+    // By its backing file: another test may take the freed device name at once.
+    await ours.waitFor({ state: 'detached', timeout: 15_000 });
   });
 
   it('switches the language to Simplified Chinese and back', async () => {
