@@ -12,6 +12,8 @@ export interface CardSource {
   size: number;
   /** Set while the image is still being decompressed. */
   growing: GrowingImage | null;
+  /** The image was ready before this flash: nothing was decompressed or hashed for it. */
+  fromCache: boolean;
   /** Runs `fn` on the image as a DiskTarget (waiting for a growing image's ranges). */
   detect<T>(fn: (target: DiskTarget) => Promise<T>): Promise<T>;
   /** Settles once the image is complete and may be relied on (PreparedImage.verified). */
@@ -25,6 +27,7 @@ export function preparedSource(image: PreparedImage): CardSource {
     path: image.rawPath,
     size: image.size,
     growing: null,
+    fromCache: image.fromCache,
     detect: (fn) => fn(image.rawPath),
     checked: image.verified,
     release: async () => image.release(),
@@ -43,6 +46,7 @@ export function growingSource(
     path,
     size: growing.size,
     growing,
+    fromCache: false,
     detect: (fn) => withGrowingDisk(path, growing, signal, fn),
     checked,
     release: async () => {

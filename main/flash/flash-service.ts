@@ -108,6 +108,8 @@ export class FlashService {
     const locked = failureOf(request.secretsUnlocking ?? Promise.resolve(), stopImage);
     let unlockEnded = false;
     void locked.then(() => (unlockEnded = true));
+    // A refused card or a failed unlock stops the image step: its failure then is the cause's.
+    const causeOf = async (error: unknown) => (await refusal) ?? (await locked) ?? error;
     const progress = oneProgressStream(onProgress);
     const source = await this.#cardSource(
       imageText,
@@ -115,7 +117,7 @@ export class FlashService {
       progress.image,
       signal ? AbortSignal.any([signal, stopImage.signal]) : stopImage.signal,
     ).catch(async (error: unknown) => {
-      throw (await refusal) ?? (await locked) ?? error;
+      throw await causeOf(error);
     });
     try {
       const refused = await refusal;
@@ -128,33 +130,23 @@ export class FlashService {
       const writer = await writerReady;
       const card = request.card ?? (await writer.identify(request.device));
       const flashedAt = this.deps.now?.() ?? new Date();
-      const profile = await profiled;
-      const payload = (async () => {
-        const unlockFailure = await locked;
-        if (unlockFailure) throw unlockFailure;
-        const secrets = await secretsForCard(
-          this.deps.workspace,
-          clusterPath,
-          cluster,
-          hostname,
-          this.deps.mintToken,
-        );
-        const { family } = profile.detected;
-        return buildNodePayload({
-          cluster,
-          node,
-          secrets,
-          flashedAt,
-          family,
-          options: profile.options,
-        });
-      })();
+      const profile = await profiled.catch(async (error: unknown) => {
+        throw await causeOf(error);
+      });
+      const payload = this.#payloadOnceUnlocked(locked, clusterPath, {
+        cluster,
+        node,
+        flashedAt,
+        family: profile.detected.family,
+        options: profile.options,
+      });
       payload.catch(() => {}); // awaited below, or by the card's result
-      // While the secrets still unlock (the CLI derives its key as the card starts), the
-      // writer starts on everything but the boot area, and the payload follows. Not for an
-      // image still being decompressed: its card waits for the image anyway, and a second
-      // pass would only add to the time after it (bench: first card).
-      const follows = request.secretsUnlocking !== undefined && !unlockEnded && !source.growing;
+      // A card from an image that was ready (the next card) need not wait for the secrets the
+      // CLI is still unlocking (it derives its key as the card starts): the writer starts on
+      // everything but the boot area, and the payload follows. Not after a decompression or
+      // a hash: the unlock has mostly ended by then, and a second pass only adds to the time
+      // after it (bench: first card).
+      const follows = request.secretsUnlocking !== undefined && !unlockEnded && source.fromCache;
       const inline = follows ? null : await payload;
       const job = writer.flash(
         {
@@ -192,6 +184,24 @@ export class FlashService {
     } finally {
       await source.release();
     }
+  }
+
+  /** The node's payload, once the unlock under way ended (its failure is the error). */
+  async #payloadOnceUnlocked(
+    locked: Promise<unknown>,
+    clusterPath: string,
+    request: Omit<Parameters<typeof buildNodePayload>[0], 'secrets'>,
+  ): Promise<BootPayload> {
+    const unlockFailure = await locked;
+    if (unlockFailure) throw unlockFailure;
+    const secrets = await secretsForCard(
+      this.deps.workspace,
+      clusterPath,
+      request.cluster,
+      request.node.hostname,
+      this.deps.mintToken,
+    );
+    return buildNodePayload({ ...request, secrets });
   }
 
   /**

@@ -9,6 +9,7 @@ import type { Drive } from '../../../common/drives';
 import { ClusterWorkspace } from '../../../main/cluster';
 import { FlashService, type FlashStepProgress } from '../../../main/flash/flash-service';
 import { multiThreadedXz } from '../../../main/flash/image/system-tools';
+import { parseImageReference, resolveImage } from '../../../main/flash/image-reference';
 import { StartedImage } from '../../../main/flash/started-image';
 import type { WriterConnection } from '../../../main/flash/writer/host';
 import type { BootPayloadMessage, FlashRequest } from '../../../main/flash/writer/protocol';
@@ -115,7 +116,52 @@ describe('FlashService with the unlock under way', () => {
     return { flashService, requests, extents, payloads, cancelled };
   }
 
-  it('prepares the image and starts the card while the secrets unlock; the payload follows', async (ctx) => {
+  /** A fixture image the service's cache already knows (its hash remembered): a next card. */
+  async function knownImage(fileName: string, cacheName: string) {
+    const image = await makeFixtureImage('raspios-bookworm', dir, { fileName });
+    const prepared = await resolveImage(parseImageReference(image.path), {
+      cacheDir: join(dir, cacheName),
+      maxCacheBytes: 4 * GiB,
+      catalog: async () => [],
+    });
+    prepared.release();
+    return image;
+  }
+
+  it('starts a card from a known image while the secrets unlock; the payload follows', async (ctx) => {
+    requireFixtureTools(ctx);
+    const image = await knownImage('known.img', 'cache-known');
+    const workspace = new ClusterWorkspace();
+    const { flashService, requests, payloads } = service(workspace, 'cache-known');
+    let startUnlock!: () => void;
+    const unlocking = new Promise<void>((resolve) => {
+      startUnlock = resolve;
+    }).then(() => workspace.unlock(plan, passphrase));
+
+    const flashing = flashService.flashNode({
+      clusterPath: plan,
+      hostname,
+      device: card.device,
+      image: image.path,
+      secretsUnlocking: unlocking,
+    });
+    // The card is started without its payload, which cannot be made yet.
+    expect(await until(() => requests.length === 1)).toBe(true);
+    expect(requests[0]!.payload).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(payloads).toHaveLength(0);
+
+    startUnlock();
+    const outcome = await flashing;
+    expect(outcome).toMatchObject({ hostname, device: card.device, family: image.family });
+    expect(requests).toHaveLength(1);
+    expect(payloads.map((p) => p.jobId)).toEqual(['job-1']);
+    const firstrun = payloads[0]!.payload.files.find((f) => f.path === 'firstrun.sh');
+    expect(Buffer.from(firstrun!.contentBase64, 'base64').toString('utf8')).toContain(hostname);
+    expect(recordedStatus(plan, hostname)).toBe('flashed');
+  }, 60_000);
+
+  it('hashes a new image while the secrets unlock, and writes only once they are', async (ctx) => {
     requireFixtureTools(ctx);
     const image: FixtureImage = await makeFixtureImage('raspios-bookworm', dir);
     const workspace = new ClusterWorkspace();
@@ -140,25 +186,19 @@ describe('FlashService with the unlock under way', () => {
     const hashed = () =>
       steps.some((s) => s.step === 'image' && s.progress.bytesRead === image.size);
     expect(await until(hashed)).toBe(true);
-    // …and the card is started without its payload, which cannot be made yet.
-    expect(await until(() => requests.length === 1)).toBe(true);
-    expect(requests[0]!.payload).toBeNull();
+    // …but nothing is written before they are unlocked: the card waits for its payload.
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(payloads).toHaveLength(0);
+    expect(requests).toHaveLength(0);
 
     startUnlock();
-    const outcome = await flashing;
-    expect(outcome).toMatchObject({ hostname, device: card.device, family: image.family });
-    expect(requests).toHaveLength(1);
-    expect(payloads.map((p) => p.jobId)).toEqual(['job-1']);
-    const firstrun = payloads[0]!.payload.files.find((f) => f.path === 'firstrun.sh');
-    expect(Buffer.from(firstrun!.contentBase64, 'base64').toString('utf8')).toContain(hostname);
-    expect(recordedStatus(plan, hostname)).toBe('flashed');
+    await flashing;
+    expect(requests[0]!.payload?.family).toBe(image.family);
+    expect(payloads).toHaveLength(0);
   }, 60_000);
 
   it('a wrong passphrase found after the card started cancels it, is the error, and marks the node', async (ctx) => {
     requireFixtureTools(ctx);
-    const image = await makeFixtureImage('raspios-bookworm', dir, { fileName: 'late-fail.img' });
+    const image = await knownImage('late-fail.img', 'cache-late');
     const workspace = new ClusterWorkspace();
     const { flashService, requests, payloads, cancelled } = service(workspace, 'cache-late');
     let failUnlock!: () => void;
@@ -329,6 +369,23 @@ describe('FlashService with the unlock under way', () => {
     expect(requests[0]!.imageGrowing).toEqual({ size: image.size });
     expect(requests[0]!.payload?.family).toBe(image.family);
     expect(payloads).toHaveLength(0);
+  }, 60_000);
+
+  it('a failed unlock while the OS is detected in a growing image is the error, not the stopped image', async (ctx) => {
+    const { xz, archive, flashService, requests } = await xzCase(ctx, 'unlock-fails-growing');
+    const wrong = new Error('Wrong passphrase (test)');
+    const error = await withStandInXz(xz, dir, pauseAfterFirstMiB(3), () =>
+      flashService.flashNode({
+        clusterPath: plan,
+        hostname,
+        device: card.device,
+        image: archive,
+        // Fails while detection waits for the image past its first MiB.
+        secretsUnlocking: new Promise((_resolve, reject) => setTimeout(() => reject(wrong), 800)),
+      }),
+    ).catch((e: unknown) => e);
+    expect(error).toBe(wrong);
+    expect(requests).toHaveLength(0);
   }, 60_000);
 
   it('a preparation started early relays its growing image, also one that grew before the flash followed', async (ctx) => {
