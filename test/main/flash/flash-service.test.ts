@@ -104,6 +104,15 @@ describe('FlashService with the unlock under way', () => {
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  /** An unlock of the plan's secrets that begins only once `release` is called. */
+  function heldUnlock(workspace: ClusterWorkspace, withPassphrase: string) {
+    let release!: () => void;
+    const unlocking = new Promise<void>((resolve) => {
+      release = resolve;
+    }).then(() => workspace.unlock(plan, withPassphrase));
+    return { unlocking, release };
+  }
+
   function service(workspace: ClusterWorkspace, cacheName: string) {
     const { writer, requests, extents, payloads, cancelled } = recordingWriter();
     const flashService = new FlashService({
@@ -133,10 +142,7 @@ describe('FlashService with the unlock under way', () => {
     const image = await knownImage('known.img', 'cache-known');
     const workspace = new ClusterWorkspace();
     const { flashService, requests, payloads } = service(workspace, 'cache-known');
-    let startUnlock!: () => void;
-    const unlocking = new Promise<void>((resolve) => {
-      startUnlock = resolve;
-    }).then(() => workspace.unlock(plan, passphrase));
+    const { unlocking, release: startUnlock } = heldUnlock(workspace, passphrase);
 
     const flashing = flashService.flashNode({
       clusterPath: plan,
@@ -166,10 +172,7 @@ describe('FlashService with the unlock under way', () => {
     const image: FixtureImage = await makeFixtureImage('raspios-bookworm', dir);
     const workspace = new ClusterWorkspace();
     const { flashService, requests, payloads } = service(workspace, 'cache-1');
-    let startUnlock!: () => void;
-    const unlocking = new Promise<void>((resolve) => {
-      startUnlock = resolve;
-    }).then(() => workspace.unlock(plan, passphrase));
+    const { unlocking, release: startUnlock } = heldUnlock(workspace, passphrase);
     const steps: FlashStepProgress[] = [];
 
     const flashing = flashService.flashNode(
@@ -201,10 +204,7 @@ describe('FlashService with the unlock under way', () => {
     const image = await knownImage('late-fail.img', 'cache-late');
     const workspace = new ClusterWorkspace();
     const { flashService, requests, payloads, cancelled } = service(workspace, 'cache-late');
-    let failUnlock!: () => void;
-    const unlocking = new Promise<void>((resolve) => {
-      failUnlock = resolve;
-    }).then(() => workspace.unlock(plan, 'not the passphrase'));
+    const { unlocking, release: failUnlock } = heldUnlock(workspace, 'not the passphrase');
     const flashing = flashService.flashNode({
       clusterPath: plan,
       hostname,
@@ -252,10 +252,7 @@ describe('FlashService with the unlock under way', () => {
     const steps: FlashStepProgress[] = [];
     const bytesRead = () =>
       Math.max(0, ...steps.map((s) => (s.step === 'image' ? s.progress.bytesRead : 0)));
-    let failUnlock!: () => void;
-    const unlocking = new Promise<void>((resolve) => {
-      failUnlock = resolve;
-    }).then(() => workspace.unlock(plan, 'not the passphrase'));
+    const { unlocking, release: failUnlock } = heldUnlock(workspace, 'not the passphrase');
 
     const flashing = flashService.flashNode(
       {

@@ -17,6 +17,7 @@ import {
 } from '../../../support/fixture-images';
 import {
   bootAreaLastPhases,
+  expectExt4Clean,
   expectPayloadOnCard,
   flashRequest,
   MiB,
@@ -106,17 +107,7 @@ describe('executeFlash with the payload after the request', () => {
     expect([...onCard.values()].map((b) => b.toString('latin1')).join('\n')).toContain(
       job.hostname,
     );
-    const rootCopy = join(lab.dir, 'whole-root.img');
-    await run('dd', [
-      `if=${job.device}`,
-      `of=${rootCopy}`,
-      'bs=512',
-      `skip=${root.startSector}`,
-      `count=${root.sectors}`,
-      'status=none',
-    ]);
-    const rootCheck = await runStatus('e2fsck', ['-fn', rootCopy]);
-    expect(rootCheck.code, rootCheck.stdout + rootCheck.stderr).toBe(0);
+    await expectExt4Clean(job.device, root, join(lab.dir, 'whole-root.img'));
   }, 60_000);
 
   it('cancelled while it waits for the payload, the card is left without a partition table', async (ctx) => {

@@ -16,11 +16,11 @@ import {
   makeFixtureImage,
   pseudoRandomBytes,
   run,
-  runStatus,
 } from '../../../support/fixture-images';
 import {
   allocatedBytes,
   blankCard,
+  expectExt4Clean,
   expectImageOutsideBoot,
   flashRequest,
   fsckBoot,
@@ -217,16 +217,7 @@ describe('executeFlash on loop devices', () => {
     expect(await readRange(device, 0, 512)).toEqual(await readRange(image.path, 0, 512));
     const root = image.partitions.find((p) => p.filesystem === 'ext4')!;
     const rootCopy = join(lab.dir, 'used-root.img');
-    await run('dd', [
-      `if=${device}`,
-      `of=${rootCopy}`,
-      'bs=512',
-      `skip=${root.startSector}`,
-      `count=${root.sectors}`,
-      'status=none',
-    ]);
-    const rootCheck = await runStatus('e2fsck', ['-fn', rootCopy]);
-    expect(rootCheck.code, rootCheck.stdout + rootCheck.stderr).toBe(0);
+    await expectExt4Clean(device, root, rootCopy);
     expect(await run('debugfs', ['-R', 'cat /usr/lib/os-release', rootCopy])).toContain(
       'VERSION_CODENAME="bookworm"',
     );

@@ -264,6 +264,16 @@ export async function expectPayloadOnCard(
   return onCard;
 }
 
+/**
+ * Copies a device's ext4 partition into `copy` and checks it with `e2fsck -fn`, which must find
+ * it clean; the copy stays for further reading (debugfs).
+ */
+export async function expectExt4Clean(device: string, region: ImageRegion, copy: string) {
+  await extractPartition(device, region, copy);
+  const check = await runStatus('e2fsck', ['-fn', copy]);
+  expect(check.code, check.stdout + check.stderr).toBe(0);
+}
+
 /** Progress events grouped by phase, in the order the phases came. */
 export function phasesOf(events: FlashProgress[]): string[] {
   return events.map((e) => e.phase).filter((p, i, all) => i === 0 || all[i - 1] !== p);
