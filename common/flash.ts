@@ -28,7 +28,15 @@ export const ImageCacheView = z.object({
   maxBytes: z.number(),
   totalBytes: z.number(),
   entries: z.array(
-    z.object({ sha256: z.string(), size: z.number(), source: z.string(), inUse: z.boolean() }),
+    z.object({
+      /** sha256 of the archive the image came from (the cache key). */
+      sourceSha256: z.string(),
+      /** sha256 of the raw image; null when no published checksum asked for it. */
+      imageSha256: z.string().nullable(),
+      size: z.number(),
+      source: z.string(),
+      inUse: z.boolean(),
+    }),
   ),
 });
 export type ImageCacheView = z.infer<typeof ImageCacheView>;
@@ -38,7 +46,10 @@ export const InspectedImage = z.object({
   reference: z.string(),
   format: z.string(),
   size: z.number(),
-  sha256: z.string(),
+  /** sha256 of the file chosen: the archive, or the raw image itself. */
+  fileSha256: z.string(),
+  /** sha256 of the raw image inside an archive, when a published checksum asked for it. */
+  imageSha256: z.string().nullable(),
   fromCache: z.boolean(),
   family: z.string(),
   evidence: z.array(z.string()),

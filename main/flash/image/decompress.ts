@@ -28,6 +28,11 @@ export interface DecompressJob {
   progress: PhaseProgress;
   signal?: AbortSignal;
   /**
+   * Hash the image as it streams through this process: only when a published image checksum is
+   * to be compared (see CacheEntry.sha256). A system tool's output is never hashed here.
+   */
+  hash: boolean;
+  /**
    * Whether a system tool that writes the image itself also reads the archive itself
    * (FileToFileDecoder) rather than through a pipe from this process. Default: on Linux, where
    * its progress can be read from /proc; tests choose.
@@ -46,12 +51,14 @@ export interface DecompressJob {
 
 export interface DecompressResult {
   /**
-   * sha256 of the raw image; null when a system tool wrote the file itself (hash the finished
-   * file then, uncached: see readFileInPieces).
+   * sha256 of the raw image when `hash` asked for it; null otherwise, and when a system tool
+   * wrote the file itself (hash the finished file then, uncached: see readFileInPieces).
    */
   sha256: string | null;
   size: number;
   decoder: string;
+  /** A system tool wrote the file itself: it is not flushed yet (the caller does that). */
+  toolWroteFile: boolean;
 }
 
 const CHUNK = 1 << 20;
@@ -60,7 +67,7 @@ const CHUNK = 1 << 20;
  * Decompress an archive into a raw image file in one pass. Where a system tool can write the
  * file itself (fileWritingDecoder): source → the tool → sparse file, the head checked in the
  * file. Otherwise the output streams through this process:
- * source → decoder → disk-head check → sha256 of the output → sparse file.
+ * source → decoder → disk-head check → byte count (and sha256) of the output → sparse file.
  * The caller flushes the temporary file (flushToDisk) before renaming it, and deletes it on
  * any failure. Decoder failures become "damaged or cut short" errors naming the file.
  */
@@ -68,7 +75,7 @@ export async function decompressToFile(job: DecompressJob): Promise<DecompressRe
   const direct = job.format === 'zip' ? null : fileWritingDecoder(job.format, job.decoder);
   if (direct) return decompressWithTool(job, direct.tool, direct.name);
   const { sourcePath, format, progress } = job;
-  const output = new HashingStream((bytes) => progress.wrote(bytes));
+  const output = new HashingStream((bytes) => progress.wrote(bytes), job.hash);
   // All-zero stretches stay holes: most of a disk image is free space (see SparseFileSink).
   const sink = new SparseFileSink(job.tempPath);
   const head = new DiskHeadCheck(sourcePath, format);
@@ -119,6 +126,7 @@ export async function decompressToFile(job: DecompressJob): Promise<DecompressRe
     sha256: output.digest(),
     size: output.bytes,
     decoder: decoderName,
+    toolWroteFile: false,
   };
 }
 
@@ -165,7 +173,7 @@ async function decompressWithTool(
     await flush.settle().catch(() => {}); // failed already; only the handle is left to close
     await output.close();
   }
-  return { sha256: null, size: watch.size, decoder: name };
+  return { sha256: null, size: watch.size, decoder: name, toolWroteFile: true };
 }
 
 /**

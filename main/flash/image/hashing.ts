@@ -4,26 +4,30 @@ import { setImmediate } from 'node:timers/promises';
 
 import { readFileInPieces, type ReadPiecesOptions } from './read-file-in-pieces';
 
-/** Passes bytes through unchanged while computing their sha256 and counting them. */
+/** Passes bytes through unchanged while counting them and, when asked, computing their sha256. */
 export class HashingStream extends Transform {
-  private readonly hash: Hash = createHash('sha256');
+  private readonly hash: Hash | null;
   bytes = 0;
 
-  constructor(private readonly onBytes?: (bytes: number) => void) {
+  constructor(
+    private readonly onBytes?: (bytes: number) => void,
+    hash = true,
+  ) {
     // Room for a few MiB between stages, so a decoder's bursts do not stall on a full pipe.
     super({ highWaterMark: 4 << 20 });
+    this.hash = hash ? createHash('sha256') : null;
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.hash.update(chunk);
+    this.hash?.update(chunk);
     this.bytes += chunk.length;
     this.onBytes?.(chunk.length);
     callback(null, chunk);
   }
 
-  /** The hex sha256 of everything that passed; call once, after the stream finished. */
-  digest(): string {
-    return this.hash.digest('hex');
+  /** The hex sha256 of everything that passed (null when not hashing); call once, at the end. */
+  digest(): string | null {
+    return this.hash?.digest('hex') ?? null;
   }
 }
 

@@ -22,8 +22,16 @@ import { withLock } from './serial-lock';
 export const CacheEntry = z.object({
   /** sha256 of the archive the image was decompressed from: the key. */
   sourceSha256: z.string().regex(/^[0-9a-f]{64}$/),
-  /** sha256 and size of the raw image. */
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /**
+   * sha256 of the raw image; null until a published image checksum asked for it. The archive's
+   * sha256 (the key) identifies the image, and every supported archive format checks its own
+   * data as it is decompressed: hashing 1 GiB more only pays where there is something to compare.
+   */
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable(),
+  /** Size of the raw image. */
   size: z.number().int().nonnegative(),
   format: z.enum(['xz', 'gzip', 'zip', 'bzip2', 'zstd']),
   /** The archive's file name when it was added (for display only). */
@@ -146,6 +154,17 @@ export class ImageCache {
       ];
       await this.writeIndex({ ...index, entries });
       await this.evict(0, entry.sourceSha256);
+    });
+  }
+
+  /** Note the raw image's sha256, taken after it was listed (see CacheEntry.sha256). */
+  async noteImageSha256(sourceSha256: string, sha256: string): Promise<void> {
+    await this.locked(async () => {
+      const index = await this.readIndex();
+      const entries = index.entries.map((e) =>
+        e.sourceSha256 === sourceSha256 ? { ...e, sha256 } : e,
+      );
+      await this.writeIndex({ ...index, entries });
     });
   }
 

@@ -43,16 +43,22 @@ export function checkHex(value: string | undefined, field: string): string | nul
   return hex;
 }
 
-/** The raw image must be the one the catalog published: its checksum and size, where given. */
+/**
+ * The raw image must be the one the catalog published: its checksum and size, where given. Its
+ * sha256 may be null (not taken) only when no checksum was published.
+ */
 export function checkPublishedImage(
-  image: { sha256: string; size: number },
+  image: { sha256: string | null; size: number },
   published: { expectedExtractSha256?: string; expectedExtractSize?: number },
   what: string,
   path: string,
 ): void {
   const { expectedExtractSha256, expectedExtractSize } = published;
+  if (expectedExtractSha256 && image.sha256 === null) {
+    throw new Error(`${what} was not hashed, but a published checksum is to be compared.`);
+  }
   if (expectedExtractSha256 && image.sha256 !== expectedExtractSha256) {
-    throw checksumMismatch(what, path, expectedExtractSha256, image.sha256);
+    throw checksumMismatch(what, path, expectedExtractSha256, image.sha256!);
   }
   checkSize(expectedExtractSize, image.size, what, path);
 }

@@ -1,6 +1,7 @@
 // How an archive's image gets into the cache and out of it again: looked up, decompressed into a
 // temporary file, filed under the archive's sha256, and checked (in the background when a system
-// tool wrote it). prepareImage (prepare-image.ts) decides which of these run.
+// tool wrote it). The raw image is hashed only for a published image checksum (CacheEntry.sha256).
+// prepareImage (prepare-image.ts) decides which of these run.
 import { rm, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 
@@ -15,6 +16,29 @@ import { ImageError } from './image-error';
 import { PhaseProgress } from './image-progress';
 import type { PreparedImage, PrepareImageOptions } from './prepare-image';
 import { openZipImage } from './zip-image';
+
+/**
+ * A listed image's sha256: as listed, else taken now from the file (uncached: its holes cost
+ * nothing) and noted in the index. For a published image checksum that arrives after the image
+ * was cached without one (e.g. the archive was a local file first, a catalog entry now).
+ */
+export async function cachedImageSha256(
+  cache: ImageCache,
+  sourceSha256: string,
+  listed: { sha256: string | null; size: number },
+  options: Pick<PrepareImageOptions, 'onProgress' | 'now' | 'signal'>,
+): Promise<string> {
+  if (listed.sha256) return listed.sha256;
+  const progress = new PhaseProgress('verifying', listed.size, options.onProgress, options.now);
+  const sha256 = await sha256File(cache.imagePath(sourceSha256), {
+    uncached: true,
+    signal: options.signal,
+    onBytes: (bytes) => progress.read(bytes),
+  });
+  progress.finish();
+  await cache.noteImageSha256(sourceSha256, sha256);
+  return sha256;
+}
 
 /** The cached image of this archive (checked against what was published), or null. */
 export async function fromCache(
@@ -31,13 +55,21 @@ export async function fromCache(
       release();
       return null;
     }
-    checkPublishedImage(cached, options, `The image inside ${basename(file.path)}`, file.path);
+    const sha256 = options.expectedExtractSha256
+      ? await cachedImageSha256(cache, sourceSha256, cached, options)
+      : cached.sha256;
+    checkPublishedImage(
+      { sha256, size: cached.size },
+      options,
+      `The image inside ${basename(file.path)}`,
+      file.path,
+    );
     return {
       source: file.path,
       format,
       rawPath: cache.imagePath(sourceSha256),
       size: cached.size,
-      sha256: Promise.resolve(cached.sha256),
+      sha256: Promise.resolve(sha256),
       verified: Promise.resolve(),
       sourceSha256,
       fromCache: true,
@@ -105,6 +137,7 @@ export async function decompressToTemp(
       zip,
       tempPath,
       decoder: options.decoder ?? 'auto',
+      hash: options.expectedExtractSha256 !== undefined,
       progress,
       signal: options.signal,
       onKnownSize: growth && ((size) => growth.knownSize(size)),
@@ -146,7 +179,7 @@ export async function fileIntoCache(
   try {
     const what = `The image inside ${name}`;
     const now = new Date().toISOString();
-    const entry = (sha256: string): CacheEntry => ({
+    const entry = (sha256: string | null): CacheEntry => ({
       sourceSha256,
       sha256,
       size: result.size,
@@ -166,7 +199,7 @@ export async function fileIntoCache(
       layout: null,
       release,
     };
-    if (result.sha256 === null) {
+    if (result.toolWroteFile) {
       checkSize(options.expectedExtractSize, result.size, what, path);
       await cache.adopt(tempPath, sourceSha256);
       const sha256 = finishInBackground(cache, sourceSha256, entry, options, what, path);
@@ -192,22 +225,24 @@ export async function fileIntoCache(
 }
 
 /**
- * The rest of an image a system tool decompressed (already adopted into the cache): hash it
- * (uncached: its holes cost nothing), check it against the published sha256, flush it, list it.
+ * The rest of an image a system tool decompressed (already adopted into the cache): for a
+ * published sha256, hash it (uncached: its holes cost nothing) and check it; flush it, list it.
  * Runs while the card is written; on any failure the image is not kept.
  */
 function finishInBackground(
   cache: ImageCache,
   sourceSha256: string,
-  entry: (sha256: string) => CacheEntry,
+  entry: (sha256: string | null) => CacheEntry,
   published: PrepareImageOptions,
   what: string,
   path: string,
-): Promise<string> {
+): Promise<string | null> {
   const imagePath = cache.imagePath(sourceSha256);
   const unpin = cache.pin(sourceSha256);
   const finished = (async () => {
-    const sha256 = await sha256File(imagePath, { uncached: true });
+    const sha256 = published.expectedExtractSha256
+      ? await sha256File(imagePath, { uncached: true })
+      : null;
     const listed = entry(sha256);
     checkPublishedImage(listed, published, what, path);
     await flushToDisk(imagePath);

@@ -10,6 +10,7 @@ import { ImageCache } from './image-cache';
 import { checkHex, checkIsFile, checkPublishedImage, checkSize } from './image-checks';
 import { cancelled, checksumMismatch } from './image-error';
 import {
+  cachedImageSha256,
   decompressToTemp,
   fileIntoCache,
   fromCache,
@@ -48,11 +49,13 @@ export interface PreparedImage {
   rawPath: string;
   size: number;
   /**
-   * sha256 of the raw image, checked against the published one (rejects with checksum-mismatch).
-   * Known at once, except for an image a system tool just decompressed: that one is hashed,
-   * flushed and listed in the cache in the background, while the card is being written.
+   * sha256 of the raw image, checked against the published one (rejects with checksum-mismatch);
+   * null when nothing asked for it (no published image checksum: see CacheEntry.sha256). Known
+   * at once, except for an image a system tool just decompressed: that one is hashed (when
+   * asked), flushed and listed in the cache in the background, while the card is being written.
+   * Settles once the image is listed.
    */
-  sha256: Promise<string>;
+  sha256: Promise<string | null>;
   /**
    * Settles once a card may rely on the image: at once when no published checksum is left to
    * compare (every supported archive format checks its own data as it is decompressed), else
@@ -220,8 +223,14 @@ function joinRunning(
   const running = inFlight.get(flightKey(cache, sourceSha256));
   if (!running) return null;
   return running.then((shared) => {
+    // Prepared without a published image checksum, joined with one: hash the listed image then.
+    const known = published.expectedExtractSha256
+      ? shared.sha256.then((value) =>
+          cachedImageSha256(cache, sourceSha256, { sha256: value, size: shared.size }, published),
+        )
+      : shared.sha256;
     const sha256 = checkedLater(
-      shared,
+      { sha256: known, size: shared.size },
       published,
       `The image inside ${basename(file.path)}`,
       file.path,
@@ -257,11 +266,11 @@ function startPreparation(
 
 /** The image's sha256 once it is known and matches what was published. */
 function checkedLater(
-  image: { sha256: Promise<string>; size: number },
+  image: { sha256: Promise<string | null>; size: number },
   published: { expectedExtractSha256?: string; expectedExtractSize?: number },
   what: string,
   path: string,
-): Promise<string> {
+): Promise<string | null> {
   checkSize(published.expectedExtractSize, image.size, what, path);
   const sha256 = image.sha256.then((value) => {
     checkPublishedImage({ sha256: value, size: image.size }, published, what, path);

@@ -113,10 +113,18 @@ function InspectionResult({ name, result }: { name: string; result: InspectedIma
         <dd data-testid="image-size" data-bytes={result.size}>
           {formatBytes(result.size)}
         </dd>
-        <dt>{t('image.sha256')}</dt>
+        <dt>{t(result.format === 'raw' ? 'image.sha256' : 'image.archiveSha256')}</dt>
         <dd className="mono break" data-testid="image-sha256">
-          {result.sha256}
+          {result.fileSha256}
         </dd>
+        {result.imageSha256 && (
+          <>
+            <dt>{t('image.imageSha256')}</dt>
+            <dd className="mono break" data-testid="image-raw-sha256">
+              {result.imageSha256}
+            </dd>
+          </>
+        )}
         <dt>{t('image.cache')}</dt>
         <dd>{result.fromCache ? t('image.fromCache') : t('image.preparedNow')}</dd>
       </dl>

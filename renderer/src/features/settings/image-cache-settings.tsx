@@ -104,12 +104,12 @@ function CacheDetails({ cache }: { cache: ImageCacheView }) {
             <tr>
               <th>{t('settings.cacheSource')}</th>
               <th>{t('settings.cacheSize')}</th>
-              <th>SHA-256</th>
+              <th>{t('settings.cacheArchiveSha256')}</th>
             </tr>
           </thead>
           <tbody>
             {cache.entries.map((entry) => (
-              <tr key={entry.sha256}>
+              <tr key={entry.sourceSha256}>
                 <td className="break">
                   {entry.source}{' '}
                   {entry.inUse && (
@@ -117,8 +117,8 @@ function CacheDetails({ cache }: { cache: ImageCacheView }) {
                   )}
                 </td>
                 <td className="nowrap">{formatBytes(entry.size)}</td>
-                <td className="mono" title={entry.sha256}>
-                  {entry.sha256.slice(0, 12)}…
+                <td className="mono" title={entry.sourceSha256}>
+                  {entry.sourceSha256.slice(0, 12)}…
                 </td>
               </tr>
             ))}

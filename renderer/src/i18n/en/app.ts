@@ -34,6 +34,7 @@ export const appMessages = {
     cacheEmpty: 'The cache is empty.',
     cacheSource: 'Image',
     cacheSize: 'Size',
+    cacheArchiveSha256: 'SHA-256 of the archive',
     cacheInUse: 'in use',
     clearCache: 'Clear cache…',
     clearTitle: 'Clear the image cache?',

@@ -64,6 +64,8 @@ export const imageMessages = {
     format: 'Format',
     size: 'Size',
     sha256: 'SHA-256',
+    archiveSha256: 'SHA-256 of the archive',
+    imageSha256: 'SHA-256 of the image',
     cache: 'Cache',
     fromCache: 'Already in the cache',
     preparedNow: 'Prepared now and kept in the cache',

@@ -36,6 +36,7 @@ export const appMessages = {
     cacheEmpty: '缓存为空。',
     cacheSource: '镜像',
     cacheSize: '大小',
+    cacheArchiveSha256: '压缩包的 SHA-256',
     cacheInUse: '使用中',
     clearCache: '清空缓存…',
     clearTitle: '要清空镜像缓存吗？',

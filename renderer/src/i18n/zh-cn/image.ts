@@ -62,6 +62,8 @@ export const imageMessages = {
     format: '格式',
     size: '大小',
     sha256: 'SHA-256',
+    archiveSha256: '压缩包的 SHA-256',
+    imageSha256: '镜像的 SHA-256',
     cache: '缓存',
     fromCache: '已在缓存中',
     preparedNow: '刚刚准备完成，已保存到缓存',

@@ -15,7 +15,7 @@ import {
   prepareImage,
 } from '../../../../main/flash/image';
 import { hasCommand, requirePrerequisite } from '../../../support/prerequisites';
-import { compress, makeRawImage, MiB, ready } from './image-fixtures';
+import { compress, makeRawImage, MiB, ready, sha256Of } from './image-fixtures';
 import { type LoopbackServer, serveBytes, startLoopbackServer } from './loopback-server';
 
 const body = randomBytes(3 * MiB);
@@ -239,6 +239,6 @@ describe('downloadImage', () => {
       }),
     );
     expect([...phases]).toEqual(['decompressing', 'verifying']);
-    expect(prepared.sha256).toBe(raw.sha256);
+    expect(sha256Of(prepared.rawPath)).toBe(raw.sha256);
   });
 });

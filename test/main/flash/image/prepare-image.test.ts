@@ -113,7 +113,7 @@ describe('prepareImage decompresses each format once into the cache', () => {
         expect(first).toMatchObject({
           format,
           size: image.size,
-          sha256: image.sha256,
+          sha256: null, // no published image checksum: the image is not hashed
           sourceSha256: sha256Of(archive),
           fromCache: false,
         });
@@ -126,14 +126,33 @@ describe('prepareImage decompresses each format once into the cache', () => {
         );
         expect(second).toMatchObject({
           rawPath: first.rawPath,
-          sha256: image.sha256,
+          sha256: null,
           fromCache: true,
           decoder: null,
         });
-        const info = await cacheInfo({ cacheDir, maxCacheBytes: LIMIT });
-        expect(info.entries.map((e) => [e.format, e.sha256, e.size])).toEqual([
-          [format, image.sha256, image.size],
-        ]);
+        const listed = async () =>
+          (await cacheInfo({ cacheDir, maxCacheBytes: LIMIT })).entries.map((e) => [
+            e.format,
+            e.sha256,
+            e.size,
+          ]);
+        expect(await listed()).toEqual([[format, null, image.size]]);
+
+        // A published image checksum later (the archive picked from a catalog): hashed then,
+        // from the cached image, and listed.
+        const phases: string[] = [];
+        const published = await ready(
+          prepareImage(archive, {
+            cacheDir,
+            maxCacheBytes: LIMIT,
+            decoder,
+            expectedExtractSha256: image.sha256,
+            onProgress: (p) => phases.push(p.phase),
+          }),
+        );
+        expect(published).toMatchObject({ sha256: image.sha256, fromCache: true });
+        expect(phases).toContain('verifying');
+        expect(await listed()).toEqual([[format, image.sha256, image.size]]);
         expect(cacheFiles(cacheDir)).toEqual([`images/${first.sourceSha256}.img`]);
         first.release();
         second.release();
@@ -160,7 +179,7 @@ describe('prepareImage decompresses each format once into the cache', () => {
       }),
     );
     expect(['xz -T0', 'lzma-native']).toContain(auto.decoder);
-    expect(auto.sha256).toBe(builtin.sha256);
+    expect(sha256Of(auto.rawPath)).toBe(sha256Of(builtin.rawPath));
   });
 
   it('finds the image of a renamed archive by its content', async (ctx) => {
@@ -186,6 +205,28 @@ describe('prepareImage decompresses each format once into the cache', () => {
     expect([a.fromCache, b.fromCache].sort()).toEqual([false, true]);
     expect(a.rawPath).toBe(b.rawPath);
     expect(cacheFiles(cacheDir)).toHaveLength(1);
+  });
+
+  it('a request with a published image checksum that joins one without it has the image hashed', async (ctx) => {
+    const archive = needArchive(ctx, 'xz');
+    const options = { cacheDir, maxCacheBytes: LIMIT };
+    // Prepared (xz may still be listing it in the background) before the others ask: they join
+    // it while it is in flight, or find it in the cache; either way they have it hashed.
+    const plain = await prepareImage(archive, options);
+    const [right, wrong] = [raw!.sha256, 'e'.repeat(64)].map((expectedExtractSha256) =>
+      prepareImage(archive, { ...options, expectedExtractSha256 }),
+    );
+    expect(await plain.sha256).toBeNull();
+    const hashed = await ready(right!);
+    expect(hashed.sha256).toBe(raw!.sha256);
+    // The mismatch is found, and the image stays: it is the archive's, only the checksum given
+    // was wrong.
+    const verdict = await ready(wrong!).catch((error: unknown) => error);
+    expect(verdict).toMatchObject({ problem: 'checksum-mismatch' });
+    const info = await cacheInfo(options);
+    expect(info.entries.map((e) => e.sha256)).toEqual([raw!.sha256]);
+    plain.release();
+    hashed.release();
   });
 });
 
@@ -336,7 +377,8 @@ describe('prepareImage refuses bad archives and leaves nothing in the cache', ()
 
     const unpublished = await prepareImage(archive, { cacheDir, maxCacheBytes: LIMIT });
     await expect(unpublished.verified).resolves.toBeUndefined();
-    expect(await unpublished.sha256).toBe(raw!.sha256);
+    expect(await unpublished.sha256).toBeNull();
+    expect(sha256Of(unpublished.rawPath)).toBe(raw!.sha256);
     unpublished.release();
   });
 
@@ -447,7 +489,7 @@ describe('prepareImage refuses what is not an image, each with its own error', (
     const prepared = await ready(
       prepareImage(join(dir, 'two.zip'), { cacheDir, maxCacheBytes: LIMIT }),
     );
-    expect(prepared.sha256).toBe(image.sha256);
+    expect(sha256Of(prepared.rawPath)).toBe(image.sha256);
   });
 
   it('an archive of something that is not a disk image', async (ctx) => {
@@ -653,9 +695,15 @@ describe('a system decompressor writes the cached image itself', () => {
       requirePrerequisite(ctx, available(), `${decoder} (the system tool) on PATH`);
       const image = sparseImage(ctx);
       const archive = compress(image, format, join(image, '..'));
-      const prepared = await ready(prepareImage(archive, { cacheDir, maxCacheBytes: LIMIT }));
+      const prepared = await ready(
+        prepareImage(archive, {
+          cacheDir,
+          maxCacheBytes: LIMIT,
+          expectedExtractSha256: sha256Of(image),
+        }),
+      );
       expect(prepared.decoder).toBe(decoder);
-      expect(prepared.sha256).toBe(sha256Of(image));
+      expect(prepared.sha256).toBe(sha256Of(image)); // hashed from the file: holes and all
       expect(sha256Of(prepared.rawPath)).toBe(sha256Of(image));
       expect(statSync(prepared.rawPath).size).toBe(48 * MiB);
       // 2 MiB of data (and the MBR): the 46 MiB of zeros take no space.
