@@ -33,10 +33,12 @@ export function writerLauncher(
       return;
     }
     const quoted = [command.executable, ...args].map(shellQuote).join(' ');
-    const refused = (error: unknown) =>
+    const refused = (error: unknown) => {
+      const detail = (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
       onFailure(
-        `The writer needs administrator rights to write the card: ${error instanceof Error ? error.message : String(error)}`,
+        `The writer needs administrator rights to write the card: ${detail}. ${elevationAdvice(detail)}`,
       );
+    };
     // Loaded only when a prompt is needed: as root (the CLI under sudo) it never is.
     import('@vscode/sudo-prompt')
       .then(({ default: sudo }) =>
@@ -46,6 +48,17 @@ export function writerLauncher(
       )
       .catch(refused);
   };
+}
+
+/** What to do when the elevation prompt could not be shown or was declined. */
+function elevationAdvice(detail: string): string {
+  if (/pkexec|kdesudo/i.test(detail)) {
+    return 'Install polkit (it provides pkexec) and a desktop authentication agent, or run kubeflash with sudo.';
+  }
+  if (/did not grant permission/i.test(detail)) {
+    return 'Flash again and confirm the administrator prompt.';
+  }
+  return 'Flash again, or run kubeflash as an administrator.';
 }
 
 function shellQuote(value: string): string {
