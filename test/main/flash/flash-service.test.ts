@@ -104,13 +104,23 @@ describe('FlashService with the unlock under way', () => {
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  /** An unlock of the plan's secrets that begins only once `release` is called. */
+  /**
+   * An unlock of the plan's secrets that begins only once `release` is called, and the request
+   * of a card flashed while it runs.
+   */
   function heldUnlock(workspace: ClusterWorkspace, withPassphrase: string) {
     let release!: () => void;
     const unlocking = new Promise<void>((resolve) => {
       release = resolve;
     }).then(() => workspace.unlock(plan, withPassphrase));
-    return { unlocking, release };
+    const request = (image: string) => ({
+      clusterPath: plan,
+      hostname,
+      device: card.device,
+      image,
+      secretsUnlocking: unlocking,
+    });
+    return { request, release };
   }
 
   function service(workspace: ClusterWorkspace, cacheName: string) {
@@ -142,15 +152,9 @@ describe('FlashService with the unlock under way', () => {
     const image = await knownImage('known.img', 'cache-known');
     const workspace = new ClusterWorkspace();
     const { flashService, requests, payloads } = service(workspace, 'cache-known');
-    const { unlocking, release: startUnlock } = heldUnlock(workspace, passphrase);
+    const { request, release: startUnlock } = heldUnlock(workspace, passphrase);
 
-    const flashing = flashService.flashNode({
-      clusterPath: plan,
-      hostname,
-      device: card.device,
-      image: image.path,
-      secretsUnlocking: unlocking,
-    });
+    const flashing = flashService.flashNode(request(image.path));
     // The card is started without its payload, which cannot be made yet.
     expect(await until(() => requests.length === 1)).toBe(true);
     expect(requests[0]!.payload).toBeNull();
@@ -172,18 +176,11 @@ describe('FlashService with the unlock under way', () => {
     const image: FixtureImage = await makeFixtureImage('raspios-bookworm', dir);
     const workspace = new ClusterWorkspace();
     const { flashService, requests, payloads } = service(workspace, 'cache-1');
-    const { unlocking, release: startUnlock } = heldUnlock(workspace, passphrase);
+    const { request, release: startUnlock } = heldUnlock(workspace, passphrase);
     const steps: FlashStepProgress[] = [];
 
-    const flashing = flashService.flashNode(
-      {
-        clusterPath: plan,
-        hostname,
-        device: card.device,
-        image: image.path,
-        secretsUnlocking: unlocking,
-      },
-      (progress) => steps.push(progress),
+    const flashing = flashService.flashNode(request(image.path), (progress) =>
+      steps.push(progress),
     );
     // The image is hashed through to the end while the secrets are still locked…
     const hashed = () =>
@@ -204,14 +201,8 @@ describe('FlashService with the unlock under way', () => {
     const image = await knownImage('late-fail.img', 'cache-late');
     const workspace = new ClusterWorkspace();
     const { flashService, requests, payloads, cancelled } = service(workspace, 'cache-late');
-    const { unlocking, release: failUnlock } = heldUnlock(workspace, 'not the passphrase');
-    const flashing = flashService.flashNode({
-      clusterPath: plan,
-      hostname,
-      device: card.device,
-      image: image.path,
-      secretsUnlocking: unlocking,
-    });
+    const { request, release: failUnlock } = heldUnlock(workspace, 'not the passphrase');
+    const flashing = flashService.flashNode(request(image.path));
     flashing.catch(() => {});
     expect(await until(() => requests.length === 1)).toBe(true);
     failUnlock();
@@ -252,18 +243,9 @@ describe('FlashService with the unlock under way', () => {
     const steps: FlashStepProgress[] = [];
     const bytesRead = () =>
       Math.max(0, ...steps.map((s) => (s.step === 'image' ? s.progress.bytesRead : 0)));
-    const { unlocking, release: failUnlock } = heldUnlock(workspace, 'not the passphrase');
+    const { request, release: failUnlock } = heldUnlock(workspace, 'not the passphrase');
 
-    const flashing = flashService.flashNode(
-      {
-        clusterPath: plan,
-        hostname,
-        device: card.device,
-        image: huge.path,
-        secretsUnlocking: unlocking,
-      },
-      (progress) => steps.push(progress),
-    );
+    const flashing = flashService.flashNode(request(huge.path), (progress) => steps.push(progress));
     flashing.catch(() => {});
     expect(await until(() => bytesRead() > 0)).toBe(true); // the image is being hashed
     failUnlock();
