@@ -5,6 +5,11 @@ import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
 
 import { metaContentSecurityPolicy } from './main/security/content-security-policy';
+import {
+  bundledDependencies,
+  nativeAddonGuard,
+  unbundledDependencies,
+} from './scripts/bundled-dependencies';
 
 /** The CSP is defined once in main/security; the page gets it as a meta tag at build time. */
 function contentSecurityPolicyMeta(): Plugin {
@@ -24,8 +29,10 @@ function contentSecurityPolicyMeta(): Plugin {
 // the CLI (which also runs the web server) and, later, the elevated writer.
 export default defineConfig({
   main: {
+    plugins: [nativeAddonGuard()],
     build: {
       outDir: 'out/main',
+      externalizeDeps: { exclude: [...bundledDependencies], include: [...unbundledDependencies] },
       rollupOptions: {
         input: {
           index: resolve('main/index.ts'),
