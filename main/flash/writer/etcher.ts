@@ -4,8 +4,8 @@
  * cold disk cache, on the path of every card; these files load in about 0.05 s.
  */
 export {
-  decompressThenFlash,
   type MultiDestinationProgress,
+  pipeSourceToDestinations,
   type PipeSourceToDestinationsResult,
 } from 'etcher-sdk/build/multi-write.js';
 export { BlockDevice } from 'etcher-sdk/build/source-destination/block-device.js';

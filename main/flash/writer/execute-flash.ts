@@ -10,7 +10,7 @@ import { type DiscardReport, discardUnused } from './discard-unused';
 import { ejectCard, flushBuffers } from './eject';
 import {
   ConfiguredSource,
-  decompressThenFlash,
+  pipeSourceToDestinations,
   type PipeSourceToDestinationsResult,
   SourceDisk,
   trimExtFreeBlocks,
@@ -45,8 +45,8 @@ const KiB = 1024;
  *    copy-on-write view of the raw image (applyBootPayload: files, cmdline edits, clean FAT),
  *    then marks what the card does not need (discard-unused.ts; etcher-sdk's `trim` adds the
  *    free blocks of ext filesystems);
- * 3. writing / verifying — etcher-sdk `decompressThenFlash` writes the allocated blocks of that
- *    configured view only, then reads them all back against their checksums;
+ * 3. writing / verifying — etcher-sdk `pipeSourceToDestinations` writes the allocated blocks of
+ *    that configured view only, then reads them all back against their checksums;
  * 4. reading-back — the boot files are read again from the card itself (kernel buffers dropped
  *    first) and compared with the payload, and the FAT must be clean;
  * 5. ejecting — buffers flushed, the card ejected where that means something.
@@ -57,10 +57,11 @@ const KiB = 1024;
  * partition table zeroed, then — configuring, once the payload came — the boot area. The key
  * derivation then runs beside the bulk of the write instead of before it.
  *
- * Left to itself, decompressThenFlash builds the configured view only when it can read the
- * source at random, and otherwise flashes the image unconfigured with a console warning. Here
- * the view (etcher-sdk's ConfiguredSource) is built explicitly, so the hook always runs, and the
- * hook records that it ran: a card is never reported done without its boot files.
+ * etcher-sdk's own entry point, decompressThenFlash, builds the configured view only when it can
+ * read the source at random, and otherwise flashes the image unconfigured with a console
+ * warning; it also asks `df` for free space on every pass, for a decompression we never let it
+ * do. Here the view (etcher-sdk's ConfiguredSource) is built explicitly, so the hook always
+ * runs, and the hook records that it ran: a card is never reported done without its boot files.
  *
  * Errors are KubeflashErrors that say what to do; a write that fails part way (card pulled, I/O
  * error) says the node must be flashed again. `signal` cancels between chunks ('Cancelled').
@@ -214,13 +215,10 @@ async function writePass(pass: WritePass): Promise<void> {
   const failures: Error[] = [];
   let result: PipeSourceToDestinationsResult;
   try {
-    result = await decompressThenFlash({
+    result = await pipeSourceToDestinations({
       source,
       destinations: [destination],
       verify: pass.request.verify,
-      // The cache holds raw images: never let etcher-sdk guess a format from the content.
-      asItIs: true,
-      trim: true,
       onProgress: (progress) => report.etcher(progress),
       onFail: (_destination, error) => failures.push(error),
     });
