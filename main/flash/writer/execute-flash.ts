@@ -49,7 +49,7 @@ const KiB = 1024;
  *    that configured view only, then reads them all back against their checksums;
  * 4. reading-back — the boot files are read again from the card itself (kernel buffers dropped
  *    first) and compared with the payload, and the FAT must be clean;
- * 5. ejecting — buffers flushed, the card ejected where that means something.
+ * 5. ejecting — the card ejected where that means something.
  *
  * A request without its payload (the app is still unlocking the secrets: `kubeflash flash`
  * derives its key, a fraction of a second, as the card starts) is written in two such passes
@@ -168,7 +168,7 @@ export async function executeFlash(
     report.phase('reading-back', 1, 1);
 
     report.phase('ejecting', 0, null);
-    await flushBuffers(target.info);
+    // Nothing to flush again: everything reached the card before the read-back, which only read.
     const ejected = options.eject === false ? false : await ejectCard(target.info);
     return {
       bytesWritten: destination.bytesWritten,
