@@ -52,9 +52,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const settings = await SettingsStore.open(options.configDir, options.settingsOverrides);
   const events = new EventHub();
   const workspace = new ClusterWorkspace(options.workspace);
-  const listDrives = () => listSystemDrives({ includeLoop: settings.get().includeLoopDevices });
   const watcher = new DriveWatcher({
-    list: listDrives,
+    list: () => listSystemDrives({ includeLoop: settings.get().includeLoopDevices }),
     intervalMs: options.driveListIntervalMs,
     onChange: ({ attached, detached }) => {
       for (const device of detached) events.emit('driveDetached', { device });
@@ -72,9 +71,11 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     maxCacheBytes: cache.maxBytes,
     listDrives: listSystemDrives,
   });
+  // The UI's listings are the watcher's: a drive it shows is one whose removal gets reported.
+  const listDrives = () => watcher.refresh();
   const flash = new FlashDesk({
     service: engine.service,
-    listDrives: listSystemDrives,
+    listDrives,
     catalogs: engine.catalogs,
     cache,
     allowLoop: () => settings.get().includeLoopDevices,
@@ -103,7 +104,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       flash,
       health,
       passphraseKeeper: options.passphraseKeeper,
-      listDrives: listSystemDrives,
+      listDrives,
       pickFile: options.pickFile,
     }),
   );

@@ -32,11 +32,19 @@ export interface DriveWatcherOptions {
   intervalMs?: number;
 }
 
-/** Polls the drive list (no OS offers one portable hot-plug event) and reports differences. */
+/**
+ * Polls the drive list (no OS offers one portable hot-plug event) and reports differences.
+ * It is also where the UI's own listings come from (`refresh`): a drive the UI was shown is then
+ * one the watcher knows, so its removal is reported even when it came and went between two polls.
+ */
 export class DriveWatcher {
   #known: Drive[] = [];
   #timer: NodeJS.Timeout | null = null;
   #running = false;
+  /** Listings run one at a time and in order, so an older listing never replaces a newer one. */
+  #previous: Promise<unknown> = Promise.resolve();
+  /** The listing waiting for the running one: callers that come meanwhile share it. */
+  #waiting: Promise<Drive[]> | null = null;
 
   constructor(private readonly options: DriveWatcherOptions) {}
 
@@ -52,12 +60,28 @@ export class DriveWatcher {
     this.#timer = null;
   }
 
-  async #tick(): Promise<void> {
-    try {
+  /**
+   * Lists the drives now (after a listing under way, which may predate the caller's question),
+   * reports what changed and returns the list. A failed listing rejects and changes nothing.
+   */
+  refresh(): Promise<Drive[]> {
+    if (this.#waiting) return this.#waiting;
+    const listing = this.#previous.then(async () => {
+      this.#waiting = null;
       const next = await this.options.list();
       const changes = diffDrives(this.#known, next);
       this.#known = next;
       if (changes.attached.length || changes.detached.length) this.options.onChange(changes);
+      return next;
+    });
+    this.#waiting = listing;
+    this.#previous = listing.catch(() => undefined);
+    return listing;
+  }
+
+  async #tick(): Promise<void> {
+    try {
+      await this.refresh();
     } catch (error) {
       this.options.onError?.(error);
     }

@@ -35,7 +35,8 @@ export interface FlashDeskEvents {
 
 export interface FlashDeskDeps {
   service: FlashService;
-  listDrives: (options: { includeLoop: boolean }) => Promise<Drive[]>;
+  /** The drives as the app shows them: loop devices only when `allowLoop()` says so. */
+  listDrives: () => Promise<Drive[]>;
   catalogs: () => Promise<LoadedCatalogs>;
   cache: { dir: string; maxBytes: number };
   /** Loop devices as targets: the user's setting (or `serve --include-loop`). */
@@ -140,7 +141,7 @@ export class FlashDesk {
   /** The drive holding the image is refused again at flash time, once its path is known. */
   async flashTargets(imageSize?: number): Promise<FlashTarget[]> {
     const allowLoop = this.deps.allowLoop();
-    const drives = await this.deps.listDrives({ includeLoop: allowLoop });
+    const drives = await this.deps.listDrives();
     return drives.map((drive) => ({
       drive,
       refusals: targetRefusals(drive, { imageSize, allowLoop }),

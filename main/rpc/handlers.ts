@@ -8,7 +8,7 @@ import {
   type PassphraseKeeper,
   saveClusterFile,
 } from '../cluster';
-import type { FlashDesk, ListDrivesOptions } from '../flash';
+import type { FlashDesk } from '../flash';
 import type { HealthService } from '../health';
 import type { SettingsStore } from '../settings';
 
@@ -19,7 +19,8 @@ export interface HandlerDeps {
   flash: FlashDesk;
   health: HealthService;
   passphraseKeeper?: PassphraseKeeper;
-  listDrives: (options: ListDrivesOptions) => Promise<Drive[]>;
+  /** The drives as the app shows them (loop devices only if the settings say so). */
+  listDrives: () => Promise<Drive[]>;
   /** Native file dialog, where the host has one (Electron). */
   pickFile?: (kind: FileDialogKind) => Promise<string | null>;
 }
@@ -31,8 +32,7 @@ export type FileDialogKind = 'open-cluster' | 'save-cluster' | 'open-image';
 export function createHandlers(deps: HandlerDeps): Handlers {
   return {
     appInfo: async () => deps.appInfo,
-    listDrives: async () =>
-      deps.listDrives({ includeLoop: deps.settings.get().includeLoopDevices }),
+    listDrives: async () => deps.listDrives(),
     getSettings: async () => deps.settings.get(),
     updateSettings: async (patch) => deps.settings.update(patch),
     openClusterFile: async ({ path }) => openClusterFile(path),

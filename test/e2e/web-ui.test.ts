@@ -86,49 +86,36 @@ describe('web UI end to end', () => {
     await expect.poll(() => page.locator('.version').textContent()).toContain('web');
   });
 
-  // Retried: on this VM (since 2026-12-07, also at older commits) about one run in four kept the
-  // row after the kernel had detached the device. In those runs the server's drive watcher
-  // listed no loop device at all while the Flash panel's own listing showed this one, so no
-  // attach or detach event came. Not understood yet (see issue 5's notes); a retry that passes
-  // says the app can show and drop the device, and the warning below keeps the flake visible.
-  it(
-    'shows a loop device when it is attached and removes it when detached',
-    { retry: 2 },
-    async (ctx) => {
-      ctx.onTestFailed(() => {
-        console.warn('web-ui: the loop device test failed this attempt (known flake); retrying');
-      });
-      requirePrerequisite(
-        ctx,
-        isRoot() && hasCommand('losetup'),
-        'loop devices need root and losetup',
-      );
-      await page.click('[data-testid=nav-flash]');
-      await page.locator('[data-testid=drive-list], [data-testid=empty-state]').first().waitFor();
+  it('shows a loop device when it is attached and removes it when detached', async (ctx) => {
+    requirePrerequisite(
+      ctx,
+      isRoot() && hasCommand('losetup'),
+      'loop devices need root and losetup',
+    );
+    await page.click('[data-testid=nav-flash]');
+    await page.locator('[data-testid=drive-list], [data-testid=empty-state]').first().waitFor();
 
-      // A file of its own per attempt: a row left by a failed attempt must not count as this one's.
-      const image = join(workDir, `card-${ctx.task.result?.retryCount ?? 0}.img`);
-      execFileSync('truncate', ['-s', '96M', image]);
-      const device = execFileSync('losetup', ['-f', '--show', image], { encoding: 'utf8' }).trim();
-      attached.push(device);
-      const row = page.locator(`tr[data-device="${device}"]`);
-      await row.waitFor({ timeout: 15_000 });
-      await expect
-        .poll(() => row.locator('[data-testid=drive-size]').getAttribute('data-bytes'))
-        .toBe(String(96 * 1024 * 1024));
-      expect(await row.textContent()).toContain('96.0 MiB');
+    const image = join(workDir, 'card.img');
+    execFileSync('truncate', ['-s', '96M', image]);
+    const device = execFileSync('losetup', ['-f', '--show', image], { encoding: 'utf8' }).trim();
+    attached.push(device);
+    const row = page.locator(`tr[data-device="${device}"]`);
+    await row.waitFor({ timeout: 15_000 });
+    await expect
+      .poll(() => row.locator('[data-testid=drive-size]').getAttribute('data-bytes'))
+      .toBe(String(96 * 1024 * 1024));
+    expect(await row.textContent()).toContain('96.0 MiB');
 
-      const ours = page.locator('tr', { hasText: image });
-      expect(await ours.count(), 'the row names the backing file').toBe(1);
-      execFileSync('losetup', ['-d', device]);
-      attached.splice(attached.indexOf(device), 1);
-      // The kernel detaches a loop device only once nobody has it open (else it defers): that is
-      // the machine's doing, not the app's, so it is awaited and explained first.
-      await kernelDetached(device, image, 15_000);
-      // By its backing file: another test may take the freed device name at once.
-      await ours.waitFor({ state: 'detached', timeout: 15_000 });
-    },
-  );
+    const ours = page.locator('tr', { hasText: image });
+    expect(await ours.count(), 'the row names the backing file').toBe(1);
+    execFileSync('losetup', ['-d', device]);
+    attached.splice(attached.indexOf(device), 1);
+    // The kernel detaches a loop device only once nobody has it open (else it defers): that is
+    // the machine's doing, not the app's, so it is awaited and explained first.
+    await kernelDetached(device, image, 15_000);
+    // By its backing file: another test may take the freed device name at once.
+    await ours.waitFor({ state: 'detached', timeout: 15_000 });
+  });
 
   it('switches the language to Simplified Chinese and back', async () => {
     await page.click('[data-testid=nav-settings]');

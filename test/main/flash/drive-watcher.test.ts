@@ -190,6 +190,7 @@ describe('DriveWatcher', () => {
     const onChange = vi.fn();
     watcher = new DriveWatcher({ list, onChange, intervalMs: 100 });
     watcher.start();
+    await vi.advanceTimersByTimeAsync(0);
     expect(list).toHaveBeenCalledTimes(1);
     watcher.stop();
     release([drive('/dev/sda')]);
@@ -217,5 +218,90 @@ describe('DriveWatcher', () => {
     watcher.start();
     await vi.waitFor(() => expect(changes).toHaveLength(1), { timeout: 2000, interval: 5 });
     expect(changes[0]?.attached.map((d) => d.device)).toEqual(['/dev/sdx']);
+  });
+
+  /** A list function whose listings stay open until the test answers them, in any order. */
+  function heldList() {
+    const answers: ((drives: Drive[] | Error) => void)[] = [];
+    const list = vi.fn(
+      () =>
+        new Promise<Drive[]>((resolve, reject) =>
+          answers.push((result) => (result instanceof Error ? reject(result) : resolve(result))),
+        ),
+    );
+    return { list, answer: (call: number, result: Drive[] | Error) => answers[call]!(result) };
+  }
+
+  it('reports the removal of a drive that only a refresh saw (between two polls)', async () => {
+    vi.useFakeTimers();
+    const sda = drive('/dev/sda');
+    const card = drive('/dev/loop0', { loop: true });
+    const list = scriptedList([[sda], [sda, card], [sda]]);
+    const changes: DriveChanges[] = [];
+    watcher = new DriveWatcher({ list, onChange: (c) => changes.push(c), intervalMs: 1000 });
+    watcher.start();
+    await vi.advanceTimersByTimeAsync(0);
+
+    // The UI lists while the card is in; it is gone again before the next poll.
+    expect(await watcher.refresh()).toEqual([sda, card]);
+    expect(changes.at(-1)).toEqual({ attached: [card], detached: [] });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(changes.at(-1)).toEqual({ attached: [], detached: ['/dev/loop0'] });
+    expect(list).toHaveBeenCalledTimes(3);
+  });
+
+  it('starts a refresh only after the listing under way, so an older listing never wins', async () => {
+    vi.useFakeTimers();
+    const card = drive('/dev/sdb');
+    const { list, answer } = heldList();
+    const changes: DriveChanges[] = [];
+    watcher = new DriveWatcher({ list, onChange: (c) => changes.push(c), intervalMs: 1000 });
+    watcher.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(list).toHaveBeenCalledTimes(1); // the poll, begun before the card came
+
+    const refreshed = watcher.refresh();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(list).toHaveBeenCalledTimes(1); // waits for the poll
+    answer(0, []);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(list).toHaveBeenCalledTimes(2);
+    answer(1, [card]);
+    expect(await refreshed).toEqual([card]);
+    expect(changes).toEqual([{ attached: [card], detached: [] }]);
+  });
+
+  it('lets callers that ask while a listing runs share the one that follows it', async () => {
+    vi.useFakeTimers();
+    const sda = drive('/dev/sda');
+    const { list, answer } = heldList();
+    watcher = new DriveWatcher({ list, onChange: vi.fn(), intervalMs: 1000 });
+    const first = watcher.refresh();
+    await vi.advanceTimersByTimeAsync(0);
+    const second = watcher.refresh();
+    const third = watcher.refresh();
+    expect(second).toBe(third);
+    answer(0, []);
+    await vi.advanceTimersByTimeAsync(0);
+    answer(1, [sda]);
+    expect(await first).toEqual([]);
+    expect(await second).toEqual([sda]);
+    expect(list).toHaveBeenCalledTimes(2);
+  });
+
+  it('rejects a failed refresh to its caller and keeps what it knew', async () => {
+    vi.useFakeTimers();
+    const sda = drive('/dev/sda');
+    const failure = new Error('lsblk failed');
+    const list = scriptedList([[sda], failure, [sda]]);
+    const onChange = vi.fn();
+    const onError = vi.fn();
+    watcher = new DriveWatcher({ list, onChange, onError, intervalMs: 1000 });
+    watcher.start();
+    await vi.advanceTimersByTimeAsync(0);
+    await expect(watcher.refresh()).rejects.toBe(failure);
+    expect(onError).not.toHaveBeenCalled(); // the caller has the error; the poll did not fail
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(onChange).toHaveBeenCalledTimes(1); // no "re-attach" after the failure
   });
 });

@@ -1,0 +1,87 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+
+import { afterEach, describe, expect, it } from 'vitest';
+
+import type { EventMessage } from '../../common/messages';
+import type { Backend } from '../../main/backend';
+import { hasCommand, isRoot, requirePrerequisite } from '../support/prerequisites';
+import { createWebTestBackend } from '../support/web-backend';
+
+/**
+ * The UI's drive listings and the hot-plug events come from one place. Before, a listing could
+ * show a card that the poller never saw (attached and detached between two polls), and the
+ * card's row then stayed after it was gone: no event ever said so.
+ */
+describe('backend drive listings and hot-plug events', () => {
+  let backend: Backend | null = null;
+  let workDir: string | null = null;
+  const attached: string[] = [];
+
+  afterEach(() => {
+    for (const device of attached.splice(0)) execFileSync('losetup', ['-d', device]);
+    backend?.stop();
+    backend = null;
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+    workDir = null;
+  });
+
+  async function call(method: string, id: number): Promise<unknown> {
+    const reply = await backend!.dispatch({ type: 'call', id, method, params: {} });
+    expect(reply).toMatchObject({ ok: true });
+    return (reply as { value: unknown }).value;
+  }
+
+  /** Bounded wait until the kernel has let go of `device` for `file` (it may defer a detach). */
+  async function kernelDetached(device: string, file: string): Promise<void> {
+    const backing = `/sys/block/${basename(device)}/loop/backing_file`;
+    for (let i = 0; i < 100; i += 1) {
+      if (!existsSync(backing) || !readFileSync(backing, 'utf8').includes(file)) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`the kernel has not detached ${device} within 5 s`);
+  }
+
+  it('reports the attach and the detach of a card that only a listing saw', async (ctx) => {
+    requirePrerequisite(
+      ctx,
+      isRoot() && hasCommand('losetup'),
+      'loop devices need root and losetup',
+    );
+    workDir = mkdtempSync(join(tmpdir(), 'kubeflash-backend-drives-'));
+    // A poll interval far longer than the test: every event must come from the listings.
+    backend = await createWebTestBackend({
+      settingsOverrides: { includeLoopDevices: true },
+      driveListIntervalMs: 3_600_000,
+    });
+    const events: EventMessage[] = [];
+    backend.events.subscribe((message) => events.push(message));
+    await call('listDrives', 1); // the first poll is done, whatever it found
+
+    const image = join(workDir, 'card.img');
+    execFileSync('truncate', ['-s', '8M', image]);
+    const device = execFileSync('losetup', ['-f', '--show', image], { encoding: 'utf8' }).trim();
+    attached.push(device);
+    events.length = 0;
+
+    const targets = (await call('flashTargets', 2)) as { drive: { device: string } }[];
+    expect(targets.map((t) => t.drive.device)).toContain(device);
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        event: 'driveAttached',
+        payload: expect.objectContaining({ device }),
+      }),
+    );
+
+    execFileSync('losetup', ['-d', device]);
+    attached.splice(attached.indexOf(device), 1);
+    await kernelDetached(device, image);
+    events.length = 0;
+
+    const drives = (await call('listDrives', 3)) as { description: string }[];
+    expect(drives.map((d) => d.description).join('\n')).not.toContain(image);
+    expect(events).toContainEqual({ type: 'event', event: 'driveDetached', payload: { device } });
+  });
+});
