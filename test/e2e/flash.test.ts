@@ -18,6 +18,7 @@ import {
   requireFixtureTools,
 } from '../support/fixture-images';
 import { createLoopbackLab, serveFlashStation } from '../support/flash-lab';
+import { kernelDetached } from '../support/loop-cards';
 import { hasCommand, isRoot, requirePrerequisite } from '../support/prerequisites';
 import type { ServedApp } from '../support/serve';
 
@@ -200,12 +201,7 @@ describe('flash next card end to end', () => {
     detach(device);
     // The kernel detaches a device someone holds open only once they close it: wait for that
     // first, so a failure says which side was slow.
-    const backingFile = `/sys/block/${device.replace('/dev/', '')}/loop/backing_file`;
-    const stillAttached = () =>
-      existsSync(backingFile) && readFileSync(backingFile, 'utf8').includes('locked-card.img');
-    await expect
-      .poll(stillAttached, { timeout: 20_000, message: `the kernel detached ${device}` })
-      .toBe(false);
+    await kernelDetached(device, 'locked-card.img', 20_000);
     // By its backing file: another process may take the freed device name at once.
     await page
       .locator('tr', { hasText: 'locked-card.img' })

@@ -1,49 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 
 import { launchChromium } from '../support/chromium';
+import { kernelDetached } from '../support/loop-cards';
 import { hasCommand, isRoot, requirePrerequisite } from '../support/prerequisites';
 import { type ServedApp, startServe } from '../support/serve';
-
-/**
- * Waits until the kernel really detached a loop device from `file`; else fails naming who holds
- * it. The device's name may be taken for another file at once (other tests run beside this).
- */
-async function kernelDetached(device: string, file: string, timeoutMs: number): Promise<void> {
-  const attachedFile = `/sys/block/${basename(device)}/loop/backing_file`;
-  const stillOurs = () =>
-    existsSync(attachedFile) && readFileSync(attachedFile, 'utf8').includes(file);
-  const deadline = Date.now() + timeoutMs;
-  while (stillOurs()) {
-    if (Date.now() > deadline) {
-      throw new Error(`the kernel has not detached ${device}; open by: ${holdersOf(device)}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** The processes that have `device` open (pid and command line), for a failure message. */
-function holdersOf(device: string): string {
-  const holders: string[] = [];
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      const fds = readdirSync(`/proc/${pid}/fd`);
-      if (fds.some((fd) => readlinkSync(`/proc/${pid}/fd/${fd}`) === device)) {
-        const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-        holders.push(`${pid} ${command.trim()}`);
-      }
-    } catch {
-      // gone, or not ours to look at
-    }
-  }
-  return holders.join('; ') || 'no process (the detach may still be in progress)';
-}
 
 // The whole UI in a real browser against `kubeflash serve`, with a real loop device as the card.
 describe('web UI end to end', () => {

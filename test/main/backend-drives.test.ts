@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
 import type { EventMessage } from '../../common/messages';
 import type { Backend } from '../../main/backend';
+import { kernelDetached } from '../support/loop-cards';
 import { hasCommand, isRoot, requirePrerequisite } from '../support/prerequisites';
 import { createWebTestBackend } from '../support/web-backend';
 
@@ -32,16 +33,6 @@ describe('backend drive listings and hot-plug events', () => {
     const reply = await backend!.dispatch({ type: 'call', id, method, params: {} });
     expect(reply).toMatchObject({ ok: true });
     return (reply as { value: unknown }).value;
-  }
-
-  /** Bounded wait until the kernel has let go of `device` for `file` (it may defer a detach). */
-  async function kernelDetached(device: string, file: string): Promise<void> {
-    const backing = `/sys/block/${basename(device)}/loop/backing_file`;
-    for (let i = 0; i < 100; i += 1) {
-      if (!existsSync(backing) || !readFileSync(backing, 'utf8').includes(file)) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`the kernel has not detached ${device} within 5 s`);
   }
 
   it('reports the attach and the detach of a card that only a listing saw', async (ctx) => {
@@ -77,7 +68,7 @@ describe('backend drive listings and hot-plug events', () => {
 
     execFileSync('losetup', ['-d', device]);
     attached.splice(attached.indexOf(device), 1);
-    await kernelDetached(device, image);
+    await kernelDetached(device, image, 5_000);
     events.length = 0;
 
     const drives = (await call('listDrives', 3)) as { description: string }[];
