@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import type { EventMessage } from '../../common/messages';
 import type { Backend } from '../../main/backend';
-import { kernelDetached } from '../support/loop-cards';
+import { kernelDetached, loopCards } from '../support/loop-cards';
 import { hasCommand, isRoot, requirePrerequisite } from '../support/prerequisites';
 import { createWebTestBackend } from '../support/web-backend';
 
@@ -19,10 +18,11 @@ import { createWebTestBackend } from '../support/web-backend';
 describe('backend drive listings and hot-plug events', () => {
   let backend: Backend | null = null;
   let workDir: string | null = null;
-  const attached: string[] = [];
+  let cards: ReturnType<typeof loopCards> | null = null;
 
   afterEach(() => {
-    for (const device of attached.splice(0)) execFileSync('losetup', ['-d', device]);
+    cards?.detachAll();
+    cards = null;
     backend?.stop();
     backend = null;
     if (workDir) rmSync(workDir, { recursive: true, force: true });
@@ -51,10 +51,9 @@ describe('backend drive listings and hot-plug events', () => {
     backend.events.subscribe((message) => events.push(message));
     await call('listDrives', 1); // the first poll is done, whatever it found
 
-    const image = join(workDir, 'card.img');
-    execFileSync('truncate', ['-s', '8M', image]);
-    const device = execFileSync('losetup', ['-f', '--show', image], { encoding: 'utf8' }).trim();
-    attached.push(device);
+    cards = loopCards(workDir);
+    const device = cards.attach(8 * 1024 * 1024);
+    const image = cards.backingFile(device);
     events.length = 0;
 
     const targets = (await call('flashTargets', 2)) as { drive: { device: string } }[];
@@ -66,8 +65,7 @@ describe('backend drive listings and hot-plug events', () => {
       }),
     );
 
-    execFileSync('losetup', ['-d', device]);
-    attached.splice(attached.indexOf(device), 1);
+    cards.detach(device);
     await kernelDetached(device, image, 5_000);
     events.length = 0;
 

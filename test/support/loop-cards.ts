@@ -7,7 +7,9 @@ import { basename, join } from 'node:path';
  * `detachAll` when the suite ends; a device already detached is skipped.
  */
 export function loopCards(dir: string) {
-  const attached: string[] = [];
+  /** Each card's backing file, by device (a freed name may come back for a later card). */
+  const files = new Map<string, string>();
+  let count = 0;
   const detach = (device: string) => {
     try {
       execFileSync('losetup', ['-d', device]);
@@ -18,14 +20,20 @@ export function loopCards(dir: string) {
   return {
     /** A new card of `size` bytes: its device path. */
     attach(size: number): string {
-      const file = join(dir, `card-${attached.length}.raw`);
+      const file = join(dir, `card-${count++}.raw`);
       execFileSync('truncate', ['-s', String(size), file]);
       const device = execFileSync('losetup', ['-f', '--show', file], { encoding: 'utf8' }).trim();
-      attached.push(device);
+      files.set(device, file);
       return device;
     },
+    /** The file behind the card last attached as `device`. */
+    backingFile(device: string): string {
+      const file = files.get(device);
+      if (file === undefined) throw new Error(`${device} is not one of these cards`);
+      return file;
+    },
     detach,
-    detachAll: () => attached.forEach(detach),
+    detachAll: () => [...files.keys()].forEach(detach),
   };
 }
 

@@ -218,10 +218,8 @@ async function writePass(pass: WritePass): Promise<void> {
     result = await pipeSourceToDestinations({
       source,
       destinations: [destination],
-      // Four 1 MiB buffers (etcher-sdk's default is 16): writes go one at a time, so a deeper
-      // read-ahead buys nothing, and 16 aligned buffers a pass (faulted in, about 0.1 CPU-s a
-      // card) competed with the unlock's scrypt. Next card in a process of its own, medians of
-      // 7 to 8 alternating runs: 2.04 s with 4 (1.89–2.06 s with 2) against 2.08–2.15 s with 16.
+      // Four 1 MiB buffers, not etcher-sdk's 16: writes go one at a time, so a deeper read-ahead
+      // buys nothing, while 16 aligned buffers a pass cost CPU the unlock's scrypt needs.
       numBuffers: 4,
       verify: pass.request.verify,
       onProgress: (progress) => report.etcher(progress),
